@@ -1,0 +1,82 @@
+using Microsoft.EntityFrameworkCore;
+using Vouch.Core.Features.Tenancy;
+using Vouch.Core.Storage;
+
+namespace Vouch.Core.Features.Audit;
+
+public sealed record AuditEntryView(Guid Id, long Sequence, DateTime OccurredAt, string Action, ActorKind ActorKind, string? ActorId,
+    string? ActorName, string? TargetType, string? TargetId, string? Detail, string? SourceAddress, string Hash);
+
+public sealed record ListAuditRequest(string? Action, string? ActorId, string? TargetId, DateTime? From, DateTime? To, PageRequest Page);
+
+/// <summary>The tenant's audit log, newest first. An action ending in '.' or '*' matches a prefix (e.g. <c>member.</c>).</summary>
+public sealed class ListAudit(VouchDbContext db)
+{
+    public async Task<Page<AuditEntryView>> HandleAsync(ListAuditRequest request, CancellationToken ct)
+    {
+        var query = db.AuditEntries.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(request.Action))
+        {
+            var action = request.Action.Trim();
+            if (action.EndsWith('*') || action.EndsWith('.'))
+            {
+                var prefix = action.TrimEnd('*');
+                query = query.Where(a => a.Action.StartsWith(prefix));
+            }
+            else
+            {
+                query = query.Where(a => a.Action == action);
+            }
+        }
+
+        if (!string.IsNullOrWhiteSpace(request.ActorId))
+        {
+            query = query.Where(a => a.ActorId == request.ActorId);
+        }
+
+        if (!string.IsNullOrWhiteSpace(request.TargetId))
+        {
+            query = query.Where(a => a.TargetId == request.TargetId);
+        }
+
+        if (request.From is { } from)
+        {
+            query = query.Where(a => a.OccurredAt >= from);
+        }
+
+        if (request.To is { } to)
+        {
+            query = query.Where(a => a.OccurredAt < to);
+        }
+
+        var rows = await query.OrderByDescending(a => a.Sequence).Skip(request.Page.Skip).Take(request.Page.Size + 1)
+            .Select(a => new AuditEntryView(a.Id, a.Sequence, a.OccurredAt, a.Action, a.ActorKind, a.ActorId, a.ActorName, a.TargetType,
+                a.TargetId, a.Detail, a.SourceAddress, a.Hash))
+            .ToListAsync(ct);
+        return request.Page.ToPage(rows);
+    }
+}
+
+public sealed record TenantChainResult(Guid TenantId, string TenantName, long Entries, ChainBreak? Break);
+
+/// <summary>Recomputes every tenant's chain (or the caller's, in a tenant scope) and reports the first broken entry of each.</summary>
+public sealed class VerifyAuditChain(VouchDbContext db, Caller caller)
+{
+    public async Task<IReadOnlyList<TenantChainResult>> HandleAsync(CancellationToken ct)
+    {
+        var results = new List<TenantChainResult>();
+        var tenants = await db.Tenants.AsNoTracking()
+            .Where(t => caller.TenantId == null || t.Id == caller.TenantId)
+            .OrderBy(t => t.Name).ToListAsync(ct);
+        foreach (var tenant in tenants)
+        {
+            var entries = await db.AuditEntries.IgnoreQueryFilters().AsNoTracking()
+                .Where(a => a.TenantId == tenant.Id)
+                .OrderBy(a => a.Sequence)
+                .ToListAsync(ct);
+            results.Add(new TenantChainResult(tenant.Id, tenant.Name, entries.Count, AuditChain.Verify(entries, tenant.AuditHeadSequence, tenant.AuditHeadHash)));
+        }
+
+        return results;
+    }
+}

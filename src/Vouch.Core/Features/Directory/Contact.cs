@@ -1,0 +1,155 @@
+using Vouch.Core.Features.Tenancy;
+
+namespace Vouch.Core.Features.Directory;
+
+public enum PhoneType
+{
+    Mobile,
+    Office,
+    Home,
+}
+
+/// <summary>An end user at a client company.</summary>
+public sealed class Contact : ITenantOwned
+{
+    private Contact()
+    {
+    }
+
+    public Contact(Guid id, Guid tenantId, DateTime now)
+    {
+        Id = id;
+        TenantId = tenantId;
+        CreatedAt = now;
+        UpdatedAt = now;
+    }
+
+    public Guid Id { get; private set; }
+
+    public Guid TenantId { get; set; }
+
+    public Guid? CompanyId { get; private set; }
+
+    public Company? Company { get; private set; }
+
+    public string FirstName { get; private set; } = "";
+
+    public string LastName { get; private set; } = "";
+
+    public string? Title { get; private set; }
+
+    /// <summary>Lower-case names and addresses in one column, for substring search on both databases.</summary>
+    public string SearchText { get; private set; } = "";
+
+    public List<ContactEmail> Emails { get; private set; } = [];
+
+    public List<ContactPhone> Phones { get; private set; } = [];
+
+    public DateTime CreatedAt { get; private set; }
+
+    public DateTime UpdatedAt { get; private set; }
+
+    public void Update(string firstName, string lastName, string? title, Guid? companyId, DateTime now)
+    {
+        FirstName = firstName.Trim();
+        LastName = lastName.Trim();
+        Title = string.IsNullOrWhiteSpace(title) ? null : title.Trim();
+        CompanyId = companyId;
+        UpdatedAt = now;
+        RefreshSearchText();
+    }
+
+    /// <summary>Replaces the addresses; the first one flagged default (or else the first) becomes the default.</summary>
+    public void SetEmails(IEnumerable<(string Address, bool IsDefault)> emails)
+    {
+        var list = emails.DistinctBy(e => EmailAddress.Normalize(e.Address)).ToList();
+        var defaultIndex = Math.Max(0, list.FindIndex(e => e.IsDefault));
+        Emails.Clear();
+        for (var i = 0; i < list.Count; i++)
+        {
+            Emails.Add(new ContactEmail(Guid.CreateVersion7(), TenantId, Id, list[i].Address.Trim(), i == defaultIndex, i));
+        }
+
+        RefreshSearchText();
+    }
+
+    /// <summary>Replaces the numbers; the first one flagged default (or else the first) becomes the default.</summary>
+    public void SetPhones(IEnumerable<(string E164, PhoneType Type, bool IsDefault)> phones)
+    {
+        var list = phones.DistinctBy(p => p.E164).ToList();
+        var defaultIndex = Math.Max(0, list.FindIndex(p => p.IsDefault));
+        Phones.Clear();
+        for (var i = 0; i < list.Count; i++)
+        {
+            Phones.Add(new ContactPhone(Guid.CreateVersion7(), TenantId, Id, list[i].E164, list[i].Type, i == defaultIndex, i));
+        }
+    }
+
+    private void RefreshSearchText() =>
+        SearchText = string.Join(' ', new[] { FirstName, LastName, Title ?? "" }.Concat(Emails.Select(e => e.AddressNormalized)))
+            .ToLowerInvariant();
+}
+
+public sealed class ContactEmail : ITenantOwned
+{
+    private ContactEmail()
+    {
+    }
+
+    public ContactEmail(Guid id, Guid tenantId, Guid contactId, string address, bool isDefault, int position)
+    {
+        Id = id;
+        TenantId = tenantId;
+        ContactId = contactId;
+        Address = address;
+        AddressNormalized = EmailAddress.Normalize(address);
+        IsDefault = isDefault;
+        Position = position;
+    }
+
+    public Guid Id { get; private set; }
+
+    public Guid TenantId { get; set; }
+
+    public Guid ContactId { get; private set; }
+
+    public string Address { get; private set; } = "";
+
+    public string AddressNormalized { get; private set; } = "";
+
+    public bool IsDefault { get; private set; }
+
+    public int Position { get; private set; }
+}
+
+public sealed class ContactPhone : ITenantOwned
+{
+    private ContactPhone()
+    {
+    }
+
+    public ContactPhone(Guid id, Guid tenantId, Guid contactId, string e164, PhoneType type, bool isDefault, int position)
+    {
+        Id = id;
+        TenantId = tenantId;
+        ContactId = contactId;
+        E164 = e164;
+        Type = type;
+        IsDefault = isDefault;
+        Position = position;
+    }
+
+    public Guid Id { get; private set; }
+
+    public Guid TenantId { get; set; }
+
+    public Guid ContactId { get; private set; }
+
+    public string E164 { get; private set; } = "";
+
+    public PhoneType Type { get; private set; }
+
+    public bool IsDefault { get; private set; }
+
+    public int Position { get; private set; }
+}

@@ -1,0 +1,256 @@
+using Microsoft.EntityFrameworkCore;
+using Vouch.Core.Features.Tenancy;
+using Vouch.Core.Storage;
+
+namespace Vouch.Core.Features.Directory;
+
+public sealed record EmailInput(string? Address, bool IsDefault = false);
+
+public sealed record PhoneInput(string? Number, PhoneType? Type, bool IsDefault = false);
+
+public sealed record ContactInput(string? FirstName, string? LastName, string? Title, Guid? CompanyId, List<EmailInput>? Emails, List<PhoneInput>? Phones);
+
+public sealed record ContactEmailView(string Address, bool IsDefault);
+
+public sealed record ContactPhoneView(string Number, string Display, PhoneType Type, bool IsDefault);
+
+public sealed record ContactView(Guid Id, string FirstName, string LastName, string? Title, Guid? CompanyId, string? CompanyName,
+    IReadOnlyList<ContactEmailView> Emails, IReadOnlyList<ContactPhoneView> Phones, DateTime CreatedAt, DateTime UpdatedAt);
+
+internal sealed record ValidContact(string FirstName, string LastName, string? Title, Guid? CompanyId,
+    List<(string Address, bool IsDefault)> Emails, List<(string E164, PhoneType Type, bool IsDefault)> Phones);
+
+/// <summary>Checks and normalises a contact: names, company of this tenant, valid addresses and numbers, one default each.</summary>
+internal static class ContactRules
+{
+    public const int MaxEmails = 10;
+    public const int MaxPhones = 10;
+
+    public static async Task<Outcome<ValidContact>> ValidateAsync(ContactInput input, VouchDbContext db, string region, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        var first = input.FirstName?.Trim() ?? "";
+        var last = input.LastName?.Trim() ?? "";
+        if (first.Length == 0 && last.Length == 0)
+        {
+            errors.Add("firstName", "a first or last name is required");
+        }
+
+        if (first.Length > 100)
+        {
+            errors.Add("firstName", "must be at most 100 characters");
+        }
+
+        if (last.Length > 100)
+        {
+            errors.Add("lastName", "must be at most 100 characters");
+        }
+
+        if (input.Title?.Trim().Length > 200)
+        {
+            errors.Add("title", "must be at most 200 characters");
+        }
+
+        var emails = new List<(string, bool)>();
+        var emailInputs = input.Emails ?? [];
+        if (emailInputs.Count > MaxEmails)
+        {
+            errors.Add("emails", $"at most {MaxEmails} addresses");
+        }
+        else if (emailInputs.Count(e => e.IsDefault) > 1)
+        {
+            errors.Add("emails", "only one address can be the default");
+        }
+
+        for (var i = 0; i < emailInputs.Count; i++)
+        {
+            if (EmailAddress.Validate(emailInputs[i].Address) is { } reason)
+            {
+                errors.Add($"emails[{i}].address", reason);
+            }
+            else
+            {
+                emails.Add((emailInputs[i].Address!.Trim(), emailInputs[i].IsDefault));
+            }
+        }
+
+        var phones = new List<(string, PhoneType, bool)>();
+        var phoneInputs = input.Phones ?? [];
+        if (phoneInputs.Count > MaxPhones)
+        {
+            errors.Add("phones", $"at most {MaxPhones} numbers");
+        }
+        else if (phoneInputs.Count(p => p.IsDefault) > 1)
+        {
+            errors.Add("phones", "only one number can be the default");
+        }
+
+        for (var i = 0; i < phoneInputs.Count; i++)
+        {
+            var parsed = PhoneNumberParser.Parse(phoneInputs[i].Number, region);
+            if (!parsed.IsValid)
+            {
+                errors.Add($"phones[{i}].number", parsed.Error!);
+            }
+            else if (phoneInputs[i].Type is not { } type)
+            {
+                errors.Add($"phones[{i}].type", "is required: mobile, office or home");
+            }
+            else
+            {
+                phones.Add((parsed.E164!, type, phoneInputs[i].IsDefault));
+            }
+        }
+
+        if (input.CompanyId is { } companyId && !await db.Companies.AnyAsync(c => c.Id == companyId, ct))
+        {
+            errors.Add("companyId", "no such company");
+        }
+
+        if (errors.Any)
+        {
+            return errors.ToFailure();
+        }
+
+        return new ValidContact(first, last, input.Title, input.CompanyId, emails, phones);
+    }
+
+    public static void Apply(Contact contact, ValidContact valid, DateTime now)
+    {
+        contact.Update(valid.FirstName, valid.LastName, valid.Title, valid.CompanyId, now);
+        contact.SetEmails(valid.Emails);
+        contact.SetPhones(valid.Phones);
+    }
+
+    public static Task<string> RegionAsync(VouchDbContext db, Caller caller, CancellationToken ct) =>
+        db.Tenants.Where(t => t.Id == caller.TenantId).Select(t => t.DefaultRegion).SingleAsync(ct);
+
+    /// <summary>The read model of contacts, projected in SQL.</summary>
+    public static IQueryable<ContactView> Project(IQueryable<Contact> contacts) =>
+        contacts.Select(c => new ContactView(
+            c.Id,
+            c.FirstName,
+            c.LastName,
+            c.Title,
+            c.CompanyId,
+            c.Company == null ? null : c.Company.Name,
+            c.Emails.OrderBy(e => e.Position).Select(e => new ContactEmailView(e.Address, e.IsDefault)).ToList(),
+            c.Phones.OrderBy(p => p.Position).Select(p => new ContactPhoneView(p.E164, p.E164, p.Type, p.IsDefault)).ToList(),
+            c.CreatedAt,
+            c.UpdatedAt));
+
+    public static ContactView WithDisplayNumbers(ContactView view) =>
+        view with { Phones = view.Phones.Select(p => p with { Display = PhoneNumberParser.Display(p.Number) }).ToList() };
+}
+
+public sealed class CreateContact(VouchDbContext db, Caller caller, TimeProvider clock)
+{
+    public async Task<Outcome<ContactView>> HandleAsync(ContactInput input, CancellationToken ct)
+    {
+        var region = await ContactRules.RegionAsync(db, caller, ct);
+        var valid = await ContactRules.ValidateAsync(input, db, region, ct);
+        if (!valid.Succeeded)
+        {
+            return valid.Failure!;
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var contact = new Contact(Guid.CreateVersion7(now), caller.TenantId!.Value, now);
+        ContactRules.Apply(contact, valid.Value!, now);
+        db.Contacts.Add(contact);
+        await db.SaveChangesAsync(ct);
+        return await new GetContact(db).HandleAsync(contact.Id, ct);
+    }
+}
+
+public sealed class UpdateContact(VouchDbContext db, Caller caller, TimeProvider clock)
+{
+    public async Task<Outcome<ContactView>> HandleAsync(Guid id, ContactInput input, CancellationToken ct)
+    {
+        var contact = await db.Contacts.Include(c => c.Emails).Include(c => c.Phones).SingleOrDefaultAsync(c => c.Id == id, ct);
+        if (contact is null)
+        {
+            return new NotFound("contact");
+        }
+
+        var region = await ContactRules.RegionAsync(db, caller, ct);
+        var valid = await ContactRules.ValidateAsync(input, db, region, ct);
+        if (!valid.Succeeded)
+        {
+            return valid.Failure!;
+        }
+
+        ContactRules.Apply(contact, valid.Value!, clock.GetUtcNow().UtcDateTime);
+        await db.SaveChangesAsync(ct);
+        return await new GetContact(db).HandleAsync(contact.Id, ct);
+    }
+}
+
+public sealed class DeleteContact(VouchDbContext db)
+{
+    public async Task<Outcome<bool>> HandleAsync(Guid id, CancellationToken ct)
+    {
+        var contact = await db.Contacts.Include(c => c.Emails).Include(c => c.Phones).SingleOrDefaultAsync(c => c.Id == id, ct);
+        if (contact is null)
+        {
+            return new NotFound("contact");
+        }
+
+        db.Contacts.Remove(contact);
+        await db.SaveChangesAsync(ct);
+        return true;
+    }
+}
+
+public sealed class GetContact(VouchDbContext db)
+{
+    public async Task<Outcome<ContactView>> HandleAsync(Guid id, CancellationToken ct)
+    {
+        var view = await ContactRules.Project(db.Contacts.AsNoTracking().Where(c => c.Id == id)).SingleOrDefaultAsync(ct);
+        return view is null ? new NotFound("contact") : ContactRules.WithDisplayNumbers(view);
+    }
+}
+
+public sealed record SearchContactsRequest(string? Search, Guid? CompanyId, PageRequest Page);
+
+/// <summary>
+/// Finds contacts by name, title or e-mail (substring) or by phone number in any format: a search that reads as a number
+/// is parsed to E.164 in the tenant's region and matched exactly.
+/// </summary>
+public sealed class SearchContacts(VouchDbContext db, Caller caller)
+{
+    public async Task<Page<ContactView>> HandleAsync(SearchContactsRequest request, CancellationToken ct)
+    {
+        var query = db.Contacts.AsNoTracking();
+        if (request.CompanyId is { } companyId)
+        {
+            query = query.Where(c => c.CompanyId == companyId);
+        }
+
+        var search = request.Search?.Trim();
+        if (!string.IsNullOrEmpty(search))
+        {
+            if (PhoneNumberParser.LooksLikePhone(search))
+            {
+                var parsed = PhoneNumberParser.Parse(search, await ContactRules.RegionAsync(db, caller, ct));
+                if (!parsed.IsValid)
+                {
+                    return request.Page.ToPage(new List<ContactView>());
+                }
+
+                var withNumber = db.ContactPhones.Where(p => p.E164 == parsed.E164).Select(p => p.ContactId);
+                query = query.Where(c => withNumber.Contains(c.Id));
+            }
+            else
+            {
+                var needle = search.ToLowerInvariant();
+                query = query.Where(c => c.SearchText.Contains(needle));
+            }
+        }
+
+        var ordered = query.OrderBy(c => c.LastName).ThenBy(c => c.FirstName).ThenBy(c => c.Id)
+            .Skip(request.Page.Skip).Take(request.Page.Size + 1);
+        var rows = await ContactRules.Project(ordered).ToListAsync(ct);
+        return request.Page.ToPage(rows.Select(ContactRules.WithDisplayNumbers).ToList());
+    }
+}

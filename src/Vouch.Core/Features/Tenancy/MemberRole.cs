@@ -1,0 +1,9 @@
+namespace Vouch.Core.Features.Tenancy;
+
+public enum MemberRole
+{
+    Owner,
+    Admin,
+    Technician,
+    Inactive,
+}

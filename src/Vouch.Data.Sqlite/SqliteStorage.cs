@@ -1,0 +1,72 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Vouch.Core.Features.Audit;
+using Vouch.Core.Features.Tenancy;
+using Vouch.Core.Storage;
+
+namespace Vouch.Data.Sqlite;
+
+/// <summary>The embedded default: a SQLite file in WAL mode, with this assembly's migrations.</summary>
+public static class SqliteStorage
+{
+    public static DbContextOptionsBuilder UseVouchSqlite(this DbContextOptionsBuilder options, string connectionString) =>
+        options.UseSqlite(connectionString, sqlite => sqlite
+                .MigrationsAssembly(typeof(SqliteStorage).Assembly.GetName().Name)
+                .UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery))
+            .AddInterceptors(ConnectionPragmas.Instance);
+
+    /// <summary>The connection string for a database file in <paramref name="dataDirectory"/>.</summary>
+    public static string ConnectionStringFor(string dataDirectory) =>
+        new SqliteConnectionStringBuilder { DataSource = Path.Combine(dataDirectory, "vouch.db"), Pooling = true }.ToString();
+
+    /// <summary>WAL lets readers run beside the one writer; it is a property of the file, so it is set once at start-up.</summary>
+    public static async Task PrepareAsync(string connectionString, CancellationToken ct)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        if (builder.DataSource is { Length: > 0 } file && file != ":memory:" && Path.GetDirectoryName(Path.GetFullPath(file)) is { } folder)
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        await using var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode=WAL;";
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Per-connection settings: a writer waits for the lock instead of failing, and WAL commits skip the full fsync.</summary>
+    private sealed class ConnectionPragmas : DbConnectionInterceptor
+    {
+        public static readonly ConnectionPragmas Instance = new();
+
+        public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
+
+        public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+        {
+            Apply(connection);
+            return Task.CompletedTask;
+        }
+
+        private static void Apply(DbConnection connection)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;";
+            command.ExecuteNonQuery();
+        }
+    }
+}
+
+/// <summary>Used by <c>dotnet ef</c> to generate this provider's migrations.</summary>
+public sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<VouchDbContext>
+{
+    public VouchDbContext CreateDbContext(string[] args)
+    {
+        var builder = new DbContextOptionsBuilder<VouchDbContext>();
+        builder.UseVouchSqlite("Data Source=design-time.db");
+        return new VouchDbContext(builder.Options, new Caller(), new AuditChainLocks());
+    }
+}

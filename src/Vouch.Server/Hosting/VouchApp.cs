@@ -1,0 +1,144 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Threading.RateLimiting;
+using Microsoft.EntityFrameworkCore;
+using Vouch.Core.Features.Audit;
+using Vouch.Core.Features.Tenancy;
+using Vouch.Core.Storage;
+using Vouch.Server.Api;
+using Vouch.Server.Features.Audit;
+using Vouch.Server.Features.Directory;
+using Vouch.Server.Features.Tenancy;
+
+namespace Vouch.Server.Hosting;
+
+/// <summary>Builds the one Vouch host: API, pages, webhooks, and (later) the background worker.</summary>
+public static class VouchApp
+{
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        builder.Services.AddOptions<VouchOptions>()
+            .Bind(builder.Configuration.GetSection(VouchOptions.Section))
+            .ValidateDataAnnotations()
+            .Validate(o => o.PublicBaseUrl is null or "" || (Uri.TryCreate(o.PublicBaseUrl, UriKind.Absolute, out var u) && u.Scheme is "http" or "https"),
+                "Vouch:PublicBaseUrl must be an absolute http or https address, e.g. https://vouch.example.com")
+            .ValidateOnStart();
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddMemoryCache();
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddScoped<Caller>();
+        builder.Services.AddSingleton<AuditChainLocks>();
+        builder.Services.AddScoped<AuditLog>();
+        builder.Services.AddSingleton<ApiKeyAuthenticator>();
+        builder.Services.AddSingleton<SetupToken>();
+        AddUseCases(builder.Services);
+
+        builder.Services.AddVouchStorage(builder.Configuration);
+        builder.Services.AddVouchAuthentication();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<BadRequestHandler>();
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
+        builder.Services.AddOpenApi();
+        builder.Services.AddRazorPages(o =>
+        {
+            o.RootDirectory = "/Features";
+            o.Conventions.AuthorizeFolder("/", Authentication.Member);
+            o.Conventions.AllowAnonymousToPage("/Tenancy/Login");
+            o.Conventions.AllowAnonymousToPage("/Tenancy/Setup");
+            o.Conventions.AllowAnonymousToPage("/Shared/Error");
+        });
+        builder.Services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(SignInLimit);
+            o.OnRejected = (context, _) =>
+            {
+                context.HttpContext.Response.Headers.RetryAfter = "60";
+                return ValueTask.CompletedTask;
+            };
+        });
+        return builder.Build();
+    }
+
+    public static void Configure(WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseRateLimiter();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseVouchCaller();
+
+        app.MapGet("/healthz", HealthAsync).AllowAnonymous().ExcludeFromDescription();
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapCompaniesApi();
+        app.MapContactsApi();
+        app.MapTenancyApi();
+        app.MapAuditApi();
+        app.MapRazorPages();
+    }
+
+    /// <summary>Brings the schema up to date and, on a database without tenants, issues the setup token.</summary>
+    public static async Task PrepareAsync(WebApplication app, CancellationToken ct)
+    {
+        await Storage.MigrateAsync(app.Services, ct);
+        await using var scope = app.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<Caller>().ActAsSystemForAllTenants();
+        var db = scope.ServiceProvider.GetRequiredService<VouchDbContext>();
+        if (!await db.Tenants.AnyAsync(ct))
+        {
+            var token = app.Services.GetRequiredService<SetupToken>().Issue();
+            app.Logger.LogWarning("First run: no tenant exists yet. Open /setup and enter the setup token {SetupToken} to create the MSP and its owner.", token);
+        }
+    }
+
+    /// <summary>Liveness and readiness: the process answers and the database is reachable.</summary>
+    private static async Task<IResult> HealthAsync(VouchDbContext db, CancellationToken ct) =>
+        await db.Database.CanConnectAsync(ct)
+            ? TypedResults.Text("ok")
+            : TypedResults.Problem(statusCode: 503, title: "Database unreachable");
+
+    private static RateLimitPartition<string> SignInLimit(HttpContext context)
+    {
+        // Password guessing and setup-token guessing are limited per source address; everything else is not limited here.
+        var path = context.Request.Path.Value ?? "";
+        var isSecretCheck = HttpMethods.IsPost(context.Request.Method)
+            && (path.Equals("/login", StringComparison.OrdinalIgnoreCase) || path.Equals("/setup", StringComparison.OrdinalIgnoreCase));
+        if (!isSecretCheck)
+        {
+            return RateLimitPartition.GetNoLimiter("none");
+        }
+
+        var address = context.Connection.RemoteIpAddress ?? IPAddress.None;
+        return RateLimitPartition.GetFixedWindowLimiter("signin:" + address, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = 10,
+            Window = TimeSpan.FromMinutes(1),
+            QueueLimit = 0,
+        });
+    }
+
+    private static void AddUseCases(IServiceCollection services)
+    {
+        // Every use-case handler in Core: a sealed class with HandleAsync, resolved per request.
+        var handlers = typeof(Caller).Assembly.GetTypes()
+            .Where(t => t is { IsClass: true, IsAbstract: false, IsPublic: true } && t.GetMethod("HandleAsync") is not null);
+        foreach (var handler in handlers)
+        {
+            services.AddScoped(handler);
+        }
+    }
+}

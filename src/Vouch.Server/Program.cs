@@ -1,0 +1,15 @@
+using Vouch.Server.Hosting;
+
+if (CommandLine.IsVerb(args))
+{
+    return await CommandLine.RunAsync(args, Console.In, Console.Out, Console.Error);
+}
+
+var app = VouchApp.Build(args);
+VouchApp.Configure(app);
+await VouchApp.PrepareAsync(app, CancellationToken.None);
+await app.RunAsync();
+return 0;
+
+/// <summary>Entry point; public so the tests' WebApplicationFactory can find it.</summary>
+public partial class Program;
