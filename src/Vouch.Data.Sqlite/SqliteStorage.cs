@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
@@ -38,10 +39,25 @@ public static class SqliteStorage
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>Per-connection settings: a writer waits for the lock instead of failing, and WAL commits skip the full fsync.</summary>
+    /// <summary>Refreshes the planner's statistics so it picks the right indexes; cheap when little has changed.</summary>
+    public static async Task OptimizeAsync(string connectionString, CancellationToken ct)
+    {
+        await using var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA optimize=0x10002;";
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>
+    /// Per-connection settings: a writer waits for the lock instead of failing, and WAL commits skip the full fsync.
+    /// They stick to the native connection, which the pool reuses, so each native connection is set up only once.
+    /// </summary>
     private sealed class ConnectionPragmas : DbConnectionInterceptor
     {
         public static readonly ConnectionPragmas Instance = new();
+
+        private readonly ConditionalWeakTable<object, object> _prepared = new();
 
         public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
 
@@ -51,11 +67,18 @@ public static class SqliteStorage
             return Task.CompletedTask;
         }
 
-        private static void Apply(DbConnection connection)
+        private void Apply(DbConnection connection)
         {
+            var handle = ((SqliteConnection)connection).Handle;
+            if (handle is null || _prepared.TryGetValue(handle, out _))
+            {
+                return;
+            }
+
             using var command = connection.CreateCommand();
             command.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;";
             command.ExecuteNonQuery();
+            _prepared.AddOrUpdate(handle, handle);
         }
     }
 }

@@ -2,7 +2,7 @@ using Vouch.Server.Hosting;
 
 if (CommandLine.IsVerb(args))
 {
-    return await CommandLine.RunAsync(args, Console.In, Console.Out, Console.Error);
+    return await CommandLine.RunAsync(args, Console.IsInputRedirected ? Console.In : null, Console.Out, Console.Error);
 }
 
 var app = VouchApp.Build(args);

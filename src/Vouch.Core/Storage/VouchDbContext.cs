@@ -33,9 +33,9 @@ public sealed class VouchDbContext(DbContextOptions<VouchDbContext> options, Cal
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     // Read by the query filters on every query; a scope without a tenant matches Guid.Empty, which owns nothing.
+    // Lookups that must span tenants say so with IgnoreQueryFilters(); the filter itself stays a plain equality so
+    // both databases can use the (TenantId, …) indexes.
     private Guid FilterTenantId => caller.TenantId ?? Guid.Empty;
-
-    private bool FilterDisabled => caller.IsSystem && caller.TenantId is null;
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
         throw new NotSupportedException("Use SaveChangesAsync.");
@@ -124,13 +124,14 @@ public sealed class VouchDbContext(DbContextOptions<VouchDbContext> options, Cal
         {
             b.Property(e => e.Address).HasMaxLength(254);
             b.Property(e => e.AddressNormalized).HasMaxLength(254);
-            b.HasIndex(e => new { e.TenantId, e.AddressNormalized });
+            // Address first: a tenant-first index would tempt SQLite away from the ContactId index when loading a contact's rows.
+            b.HasIndex(e => new { e.AddressNormalized, e.TenantId });
         });
 
         builder.Entity<ContactPhone>(b =>
         {
             b.Property(p => p.E164).HasMaxLength(20);
-            b.HasIndex(p => new { p.TenantId, p.E164 });
+            b.HasIndex(p => new { p.E164, p.TenantId });
         });
 
         builder.Entity<AuditEntry>(b =>
@@ -149,20 +150,28 @@ public sealed class VouchDbContext(DbContextOptions<VouchDbContext> options, Cal
             b.HasOne<Tenant>().WithMany().HasForeignKey(a => a.TenantId).OnDelete(DeleteBehavior.Restrict);
         });
 
-        foreach (var entity in builder.Model.GetEntityTypes().Where(t => typeof(ITenantOwned).IsAssignableFrom(t.ClrType)))
+        foreach (var entity in builder.Model.GetEntityTypes())
         {
-            entity.SetQueryFilter(TenantFilter(entity.ClrType));
+            // Ids are GUID v7 made by the application, so a child added to a loaded parent's collection is an insert.
+            if (entity.FindPrimaryKey()?.Properties is [{ ClrType: var keyType } key] && keyType == typeof(Guid))
+            {
+                key.ValueGenerated = Microsoft.EntityFrameworkCore.Metadata.ValueGenerated.Never;
+            }
+
+            if (typeof(ITenantOwned).IsAssignableFrom(entity.ClrType))
+            {
+                entity.SetQueryFilter(TenantFilter(entity.ClrType));
+            }
         }
     }
 
     private LambdaExpression TenantFilter(Type type)
     {
-        // e => FilterDisabled || e.TenantId == FilterTenantId, with both read from this context at query time.
+        // e => e.TenantId == FilterTenantId, read from this context at query time.
         var e = Expression.Parameter(type, "e");
-        var self = Expression.Constant(this);
-        var body = Expression.OrElse(
-            Expression.Property(self, nameof(FilterDisabled)),
-            Expression.Equal(Expression.Property(e, nameof(ITenantOwned.TenantId)), Expression.Property(self, nameof(FilterTenantId))));
+        var body = Expression.Equal(
+            Expression.Property(e, nameof(ITenantOwned.TenantId)),
+            Expression.Property(Expression.Constant(this), nameof(FilterTenantId)));
         return Expression.Lambda(body, e);
     }
 

@@ -90,7 +90,6 @@ namespace Vouch.Data.Postgres.Migrations
             modelBuilder.Entity("Vouch.Core.Features.Audit.AuditEntry", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<string>("Action")
@@ -159,7 +158,6 @@ namespace Vouch.Data.Postgres.Migrations
             modelBuilder.Entity("Vouch.Core.Features.Directory.Company", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<DateTime>("CreatedAt")
@@ -215,7 +213,6 @@ namespace Vouch.Data.Postgres.Migrations
             modelBuilder.Entity("Vouch.Core.Features.Directory.Contact", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<Guid?>("CompanyId")
@@ -261,7 +258,6 @@ namespace Vouch.Data.Postgres.Migrations
             modelBuilder.Entity("Vouch.Core.Features.Directory.ContactEmail", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<string>("Address")
@@ -290,7 +286,7 @@ namespace Vouch.Data.Postgres.Migrations
 
                     b.HasIndex("ContactId");
 
-                    b.HasIndex("TenantId", "AddressNormalized");
+                    b.HasIndex("AddressNormalized", "TenantId");
 
                     b.ToTable("ContactEmails");
                 });
@@ -298,7 +294,6 @@ namespace Vouch.Data.Postgres.Migrations
             modelBuilder.Entity("Vouch.Core.Features.Directory.ContactPhone", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<Guid>("ContactId")
@@ -327,7 +322,7 @@ namespace Vouch.Data.Postgres.Migrations
 
                     b.HasIndex("ContactId");
 
-                    b.HasIndex("TenantId", "E164");
+                    b.HasIndex("E164", "TenantId");
 
                     b.ToTable("ContactPhones");
                 });
@@ -335,7 +330,6 @@ namespace Vouch.Data.Postgres.Migrations
             modelBuilder.Entity("Vouch.Core.Features.Tenancy.ApiKey", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<DateTime>("CreatedAt")
@@ -383,7 +377,6 @@ namespace Vouch.Data.Postgres.Migrations
             modelBuilder.Entity("Vouch.Core.Features.Tenancy.Member", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<int>("AccessFailedCount")
@@ -466,7 +459,6 @@ namespace Vouch.Data.Postgres.Migrations
             modelBuilder.Entity("Vouch.Core.Features.Tenancy.Tenant", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<string>("AuditHeadHash")

@@ -83,7 +83,6 @@ namespace Vouch.Data.Sqlite.Migrations
             modelBuilder.Entity("Vouch.Core.Features.Audit.AuditEntry", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Action")
@@ -152,7 +151,6 @@ namespace Vouch.Data.Sqlite.Migrations
             modelBuilder.Entity("Vouch.Core.Features.Directory.Company", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")
@@ -208,7 +206,6 @@ namespace Vouch.Data.Sqlite.Migrations
             modelBuilder.Entity("Vouch.Core.Features.Directory.Contact", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid?>("CompanyId")
@@ -254,7 +251,6 @@ namespace Vouch.Data.Sqlite.Migrations
             modelBuilder.Entity("Vouch.Core.Features.Directory.ContactEmail", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Address")
@@ -283,7 +279,7 @@ namespace Vouch.Data.Sqlite.Migrations
 
                     b.HasIndex("ContactId");
 
-                    b.HasIndex("TenantId", "AddressNormalized");
+                    b.HasIndex("AddressNormalized", "TenantId");
 
                     b.ToTable("ContactEmails");
                 });
@@ -291,7 +287,6 @@ namespace Vouch.Data.Sqlite.Migrations
             modelBuilder.Entity("Vouch.Core.Features.Directory.ContactPhone", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("ContactId")
@@ -320,7 +315,7 @@ namespace Vouch.Data.Sqlite.Migrations
 
                     b.HasIndex("ContactId");
 
-                    b.HasIndex("TenantId", "E164");
+                    b.HasIndex("E164", "TenantId");
 
                     b.ToTable("ContactPhones");
                 });
@@ -328,7 +323,6 @@ namespace Vouch.Data.Sqlite.Migrations
             modelBuilder.Entity("Vouch.Core.Features.Tenancy.ApiKey", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")
@@ -376,7 +370,6 @@ namespace Vouch.Data.Sqlite.Migrations
             modelBuilder.Entity("Vouch.Core.Features.Tenancy.Member", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<int>("AccessFailedCount")
@@ -459,7 +452,6 @@ namespace Vouch.Data.Sqlite.Migrations
             modelBuilder.Entity("Vouch.Core.Features.Tenancy.Tenant", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("AuditHeadHash")

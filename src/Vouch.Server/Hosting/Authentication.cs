@@ -15,6 +15,7 @@ public static class Authentication
     public const string TenantClaim = "vouch:tenant";
     public const string RoleClaim = "vouch:role";
     public const string ScopeClaim = "vouch:scope";
+    public const string DisplayNameClaim = "vouch:display_name";
 
     public const string ApiRead = "api.read";
     public const string ApiWrite = "api.write";
@@ -78,7 +79,7 @@ public static class Authentication
             if (user.Identity?.IsAuthenticated == true && Guid.TryParse(user.FindFirstValue(TenantClaim), out var tenantId)
                 && Guid.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), out var actorId))
             {
-                var name = user.FindFirstValue(ClaimTypes.Name) ?? "";
+                var name = user.FindFirstValue(DisplayNameClaim) ?? user.FindFirstValue(ClaimTypes.Name) ?? "";
                 if (Enum.TryParse<ApiKeyScope>(user.FindFirstValue(ScopeClaim), out var scope))
                 {
                     caller.ActAsApiKey(tenantId, actorId, name, scope);
@@ -139,7 +140,7 @@ public sealed class MemberClaimsFactory(UserManager<Member> users, IOptions<Iden
         var identity = await base.GenerateClaimsAsync(user);
         identity.AddClaim(new Claim(Authentication.TenantClaim, user.TenantId.ToString()));
         identity.AddClaim(new Claim(Authentication.RoleClaim, user.Role.ToString()));
-        identity.AddClaim(new Claim("vouch:display_name", user.DisplayName));
+        identity.AddClaim(new Claim(Authentication.DisplayNameClaim, user.DisplayName));
         return identity;
     }
 }

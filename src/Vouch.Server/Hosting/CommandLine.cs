@@ -10,7 +10,8 @@ public static class CommandLine
 {
     public static bool IsVerb(string[] args) => args.Length > 0 && args[0] is "init" or "audit";
 
-    public static async Task<int> RunAsync(string[] args, TextReader input, TextWriter output, TextWriter error)
+    // passwordInput: where init reads the owner's password; null to generate one.
+    public static async Task<int> RunAsync(string[] args, TextReader? passwordInput, TextWriter output, TextWriter error)
     {
         var (verb, options, rest) = Parse(args);
         var app = VouchApp.Build(rest);
@@ -18,13 +19,13 @@ public static class CommandLine
         await using var scope = app.Services.CreateAsyncScope();
         return verb switch
         {
-            "init" => await InitAsync(scope.ServiceProvider, options, input, output, error),
+            "init" => await InitAsync(scope.ServiceProvider, options, passwordInput, output, error),
             "audit verify" => await VerifyAsync(scope.ServiceProvider, output, error),
             _ => Usage(error),
         };
     }
 
-    private static async Task<int> InitAsync(IServiceProvider services, Dictionary<string, string> options, TextReader input, TextWriter output, TextWriter error)
+    private static async Task<int> InitAsync(IServiceProvider services, Dictionary<string, string> options, TextReader? input, TextWriter output, TextWriter error)
     {
         if (!options.TryGetValue("tenant", out var tenant) || !options.TryGetValue("email", out var email))
         {
@@ -32,7 +33,7 @@ public static class CommandLine
         }
 
         // A password piped on standard input is used; otherwise one is generated and shown once.
-        var password = Console.IsInputRedirected ? (await input.ReadLineAsync())?.Trim() : null;
+        var password = input is null ? null : (await input.ReadLineAsync())?.Trim();
         var generated = string.IsNullOrEmpty(password);
         if (generated)
         {
@@ -81,7 +82,7 @@ public static class CommandLine
 
     private static string Describe(Failure failure) => failure switch
     {
-        Conflict c => $"{c.Field} {c.Reason}",
+        Conflict c => c.Reason,
         Invalid i => string.Join("; ", i.Errors.Select(e => $"{e.Key} {string.Join(", ", e.Value)}")),
         _ => failure.ToString(),
     };

@@ -9,12 +9,13 @@ namespace Vouch.Server.Hosting;
 /// <summary>Chooses the database from configuration and brings its schema up to date at start-up.</summary>
 public static class Storage
 {
-    public static IServiceCollection AddVouchStorage(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddVouchStorage(this IServiceCollection services)
     {
-        var settings = Resolve(configuration);
-        services.AddSingleton(settings);
-        services.AddDbContext<VouchDbContext>(options =>
+        // Resolved from the final configuration (tests and hosts may add settings after the builder is made).
+        services.AddSingleton(sp => Resolve(sp.GetRequiredService<IConfiguration>()));
+        services.AddDbContext<VouchDbContext>((sp, options) =>
         {
+            var settings = sp.GetRequiredService<StorageSettings>();
             if (settings.Provider == "postgres")
             {
                 options.UseVouchPostgres(settings.ConnectionString);
@@ -63,6 +64,10 @@ public static class Storage
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<VouchDbContext>();
         await db.Database.MigrateAsync(ct);
+        if (settings.Provider == "sqlite")
+        {
+            await SqliteStorage.OptimizeAsync(settings.ConnectionString, ct);
+        }
     }
 }
 

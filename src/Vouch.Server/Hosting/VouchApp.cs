@@ -40,10 +40,11 @@ public static class VouchApp
         builder.Services.AddSingleton<AuditChainLocks>();
         builder.Services.AddScoped<AuditLog>();
         builder.Services.AddSingleton<ApiKeyAuthenticator>();
+        builder.Services.AddSingleton<TenantRegions>();
         builder.Services.AddSingleton<SetupToken>();
         AddUseCases(builder.Services);
 
-        builder.Services.AddVouchStorage(builder.Configuration);
+        builder.Services.AddVouchStorage();
         builder.Services.AddVouchAuthentication();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequestHandler>();
@@ -106,10 +107,19 @@ public static class VouchApp
     }
 
     /// <summary>Liveness and readiness: the process answers and the database is reachable.</summary>
-    private static async Task<IResult> HealthAsync(VouchDbContext db, CancellationToken ct) =>
-        await db.Database.CanConnectAsync(ct)
-            ? TypedResults.Text("ok")
-            : TypedResults.Problem(statusCode: 503, title: "Database unreachable");
+    private static async Task<IResult> HealthAsync(VouchDbContext db, CancellationToken ct)
+    {
+        try
+        {
+            // A real round trip on a pooled connection: the same path every request takes to the database.
+            await db.Database.ExecuteSqlRawAsync("SELECT 1", ct);
+            return TypedResults.Text("ok");
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException)
+        {
+            return TypedResults.Problem(statusCode: 503, title: "Database unreachable", detail: e.GetType().Name);
+        }
+    }
 
     private static RateLimitPartition<string> SignInLimit(HttpContext context)
     {

@@ -15,7 +15,7 @@ public sealed record CompanyView(Guid Id, string Name, string? MainPhone, IReadO
 internal static class CompanyRules
 {
     public static async Task<Outcome<(string Name, string? Phone, List<string> Domains, List<ExternalId> Ids)>> ValidateAsync(
-        CompanyInput input, VouchDbContext db, Caller caller, Guid? existingId, CancellationToken ct)
+        CompanyInput input, VouchDbContext db, Caller caller, TenantRegions regions, Guid? existingId, CancellationToken ct)
     {
         var errors = new FieldErrors();
         if (string.IsNullOrWhiteSpace(input.Name) || input.Name.Trim().Length > 200)
@@ -26,7 +26,7 @@ internal static class CompanyRules
         string? phone = null;
         if (!string.IsNullOrWhiteSpace(input.MainPhone))
         {
-            var region = await db.Tenants.Where(t => t.Id == caller.TenantId).Select(t => t.DefaultRegion).SingleAsync(ct);
+            var region = await regions.GetAsync(db, caller.TenantId!.Value, ct);
             var parsed = PhoneNumberParser.Parse(input.MainPhone, region);
             if (parsed.IsValid)
             {
@@ -89,11 +89,11 @@ internal static class CompanyRules
         new(c.Id, c.Name, c.MainPhoneE164, c.EmailDomains, c.ExternalIds, c.CreatedAt, c.UpdatedAt);
 }
 
-public sealed class CreateCompany(VouchDbContext db, Caller caller, TimeProvider clock)
+public sealed class CreateCompany(VouchDbContext db, Caller caller, TimeProvider clock, TenantRegions regions)
 {
     public async Task<Outcome<CompanyView>> HandleAsync(CompanyInput input, CancellationToken ct)
     {
-        var valid = await CompanyRules.ValidateAsync(input, db, caller, null, ct);
+        var valid = await CompanyRules.ValidateAsync(input, db, caller, regions, null, ct);
         if (!valid.Succeeded)
         {
             return valid.Failure!;
@@ -109,7 +109,7 @@ public sealed class CreateCompany(VouchDbContext db, Caller caller, TimeProvider
     }
 }
 
-public sealed class UpdateCompany(VouchDbContext db, Caller caller, TimeProvider clock)
+public sealed class UpdateCompany(VouchDbContext db, Caller caller, TimeProvider clock, TenantRegions regions)
 {
     public async Task<Outcome<CompanyView>> HandleAsync(Guid id, CompanyInput input, CancellationToken ct)
     {
@@ -119,7 +119,7 @@ public sealed class UpdateCompany(VouchDbContext db, Caller caller, TimeProvider
             return new NotFound("company");
         }
 
-        var valid = await CompanyRules.ValidateAsync(input, db, caller, id, ct);
+        var valid = await CompanyRules.ValidateAsync(input, db, caller, regions, id, ct);
         if (!valid.Succeeded)
         {
             return valid.Failure!;

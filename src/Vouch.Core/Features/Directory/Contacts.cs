@@ -122,9 +122,6 @@ internal static class ContactRules
         contact.SetPhones(valid.Phones);
     }
 
-    public static Task<string> RegionAsync(VouchDbContext db, Caller caller, CancellationToken ct) =>
-        db.Tenants.Where(t => t.Id == caller.TenantId).Select(t => t.DefaultRegion).SingleAsync(ct);
-
     /// <summary>The read model of contacts, projected in SQL.</summary>
     public static IQueryable<ContactView> Project(IQueryable<Contact> contacts) =>
         contacts.Select(c => new ContactView(
@@ -143,11 +140,11 @@ internal static class ContactRules
         view with { Phones = view.Phones.Select(p => p with { Display = PhoneNumberParser.Display(p.Number) }).ToList() };
 }
 
-public sealed class CreateContact(VouchDbContext db, Caller caller, TimeProvider clock)
+public sealed class CreateContact(VouchDbContext db, Caller caller, TimeProvider clock, TenantRegions regions)
 {
     public async Task<Outcome<ContactView>> HandleAsync(ContactInput input, CancellationToken ct)
     {
-        var region = await ContactRules.RegionAsync(db, caller, ct);
+        var region = await regions.GetAsync(db, caller.TenantId!.Value, ct);
         var valid = await ContactRules.ValidateAsync(input, db, region, ct);
         if (!valid.Succeeded)
         {
@@ -163,7 +160,7 @@ public sealed class CreateContact(VouchDbContext db, Caller caller, TimeProvider
     }
 }
 
-public sealed class UpdateContact(VouchDbContext db, Caller caller, TimeProvider clock)
+public sealed class UpdateContact(VouchDbContext db, Caller caller, TimeProvider clock, TenantRegions regions)
 {
     public async Task<Outcome<ContactView>> HandleAsync(Guid id, ContactInput input, CancellationToken ct)
     {
@@ -173,7 +170,7 @@ public sealed class UpdateContact(VouchDbContext db, Caller caller, TimeProvider
             return new NotFound("contact");
         }
 
-        var region = await ContactRules.RegionAsync(db, caller, ct);
+        var region = await regions.GetAsync(db, caller.TenantId!.Value, ct);
         var valid = await ContactRules.ValidateAsync(input, db, region, ct);
         if (!valid.Succeeded)
         {
@@ -217,7 +214,7 @@ public sealed record SearchContactsRequest(string? Search, Guid? CompanyId, Page
 /// Finds contacts by name, title or e-mail (substring) or by phone number in any format: a search that reads as a number
 /// is parsed to E.164 in the tenant's region and matched exactly.
 /// </summary>
-public sealed class SearchContacts(VouchDbContext db, Caller caller)
+public sealed class SearchContacts(VouchDbContext db, Caller caller, TenantRegions regions)
 {
     public async Task<Page<ContactView>> HandleAsync(SearchContactsRequest request, CancellationToken ct)
     {
@@ -232,7 +229,7 @@ public sealed class SearchContacts(VouchDbContext db, Caller caller)
         {
             if (PhoneNumberParser.LooksLikePhone(search))
             {
-                var parsed = PhoneNumberParser.Parse(search, await ContactRules.RegionAsync(db, caller, ct));
+                var parsed = PhoneNumberParser.Parse(search, await regions.GetAsync(db, caller.TenantId!.Value, ct));
                 if (!parsed.IsValid)
                 {
                     return request.Page.ToPage(new List<ContactView>());

@@ -23,7 +23,7 @@ public sealed record ImportReport(int Added, int Updated, int Refused, IReadOnly
 /// Imports contacts from CSV. Each row is saved on its own, so a refused row changes nothing else. A row whose e-mail
 /// matches a contact (or, without e-mail, whose name and company match) updates it; otherwise it adds one.
 /// </summary>
-public sealed class ImportContacts(VouchDbContext db, Caller caller, AuditLog audit, TimeProvider clock)
+public sealed class ImportContacts(VouchDbContext db, Caller caller, AuditLog audit, TimeProvider clock, TenantRegions regions)
 {
     public const int MaxRows = 10_000;
 
@@ -69,13 +69,14 @@ public sealed class ImportContacts(VouchDbContext db, Caller caller, AuditLog au
             return Invalid.Field("file", "needs a first_name or last_name column; accepted columns are first_name, last_name, title, company, email, mobile, office, home");
         }
 
-        var region = await ContactRules.RegionAsync(db, caller, ct);
+        var region = await regions.GetAsync(db, caller.TenantId!.Value, ct);
         var results = new List<ImportRowResult>();
-        var row = 1;
+        var records = 0;
         while (await reader.ReadAsync())
         {
-            row++;
-            if (row - 1 > MaxRows)
+            // The line number in the file, as a person sees it in a spreadsheet or editor (blank lines count).
+            var row = reader.Parser.RawRow;
+            if (++records > MaxRows)
             {
                 return Invalid.Field("file", $"has more than {MaxRows} rows; split it into smaller files");
             }

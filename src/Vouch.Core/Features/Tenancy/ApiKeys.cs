@@ -107,14 +107,17 @@ public sealed class ApiKeyAuthenticator(IMemoryCache cache, IServiceProvider ser
         }
 
         await using var scope = services.CreateAsyncScope();
-        var scopedCaller = scope.ServiceProvider.GetRequiredService<Caller>();
-        scopedCaller.ActAsSystemForAllTenants();
         var db = scope.ServiceProvider.GetRequiredService<VouchDbContext>();
-        var found = await db.ApiKeys.AsNoTracking()
+        var found = await db.ApiKeys.IgnoreQueryFilters().AsNoTracking()
             .Where(k => k.KeyHash == hash && k.RevokedAt == null)
             .Select(k => new AuthenticatedKey(k.TenantId, k.Id, k.Name, k.Scope))
             .SingleOrDefaultAsync(ct);
-        cache.Set(CacheKey(hash), found, CacheLifetime);
+        // Misses are not cached: random keys sprayed at the API must not fill the cache.
+        if (found is not null)
+        {
+            cache.Set(CacheKey(hash), found, CacheLifetime);
+        }
+
         return found;
     }
 

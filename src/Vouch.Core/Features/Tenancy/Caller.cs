@@ -3,13 +3,11 @@ namespace Vouch.Core.Features.Tenancy;
 /// <summary>Who is acting in the current scope (a request, a command-line verb, a job) and for which tenant.</summary>
 /// <remarks>
 /// The DbContext reads <see cref="TenantId"/> for its query filters, so a scope without a tenant sees no tenant-owned rows.
-/// Only system code (sign-in, the command line, start-up) may switch to <see cref="IsSystem"/>, which lifts the filter.
+/// System code that must look across tenants (a key by its hash, a member at sign-in) says so with IgnoreQueryFilters().
 /// </remarks>
 public sealed class Caller
 {
     public Guid? TenantId { get; private set; }
-
-    public bool IsSystem { get; private set; }
 
     public ActorKind Kind { get; private set; } = ActorKind.Anonymous;
 
@@ -23,7 +21,7 @@ public sealed class Caller
 
     public string? SourceAddress { get; set; }
 
-    public bool CanConfigure => IsSystem || Scope == ApiKeyScope.Write || (Role is { } role && Permissions.CanConfigure(role));
+    public bool CanConfigure => Kind == ActorKind.System || Scope == ApiKeyScope.Write || (Role is { } role && Permissions.CanConfigure(role));
 
     public void ActAsMember(Guid tenantId, Guid memberId, string name, MemberRole role)
     {
@@ -40,11 +38,10 @@ public sealed class Caller
     /// <summary>Acts for one tenant without a signed-in member: the command line, jobs, first-run setup.</summary>
     public void ActAsSystem(Guid tenantId) => Set(tenantId, ActorKind.System, null, "system");
 
-    /// <summary>Lifts the tenant filter; for lookups that must span tenants (a key by its hash, a member by e-mail at sign-in).</summary>
+    /// <summary>Acts as the system before any tenant is chosen: creating a tenant, checking every tenant's audit chain.</summary>
     public void ActAsSystemForAllTenants()
     {
         TenantId = null;
-        IsSystem = true;
         Kind = ActorKind.System;
         ActorName = "system";
     }
@@ -57,7 +54,6 @@ public sealed class Caller
         }
 
         TenantId = tenantId;
-        IsSystem = false;
         Kind = kind;
         ActorId = id;
         ActorName = name;

@@ -312,14 +312,14 @@ namespace Vouch.Data.Postgres.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_ContactEmails_AddressNormalized_TenantId",
+                table: "ContactEmails",
+                columns: new[] { "AddressNormalized", "TenantId" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ContactEmails_ContactId",
                 table: "ContactEmails",
                 column: "ContactId");
-
-            migrationBuilder.CreateIndex(
-                name: "IX_ContactEmails_TenantId_AddressNormalized",
-                table: "ContactEmails",
-                columns: new[] { "TenantId", "AddressNormalized" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_ContactPhones_ContactId",
@@ -327,9 +327,9 @@ namespace Vouch.Data.Postgres.Migrations
                 column: "ContactId");
 
             migrationBuilder.CreateIndex(
-                name: "IX_ContactPhones_TenantId_E164",
+                name: "IX_ContactPhones_E164_TenantId",
                 table: "ContactPhones",
-                columns: new[] { "TenantId", "E164" });
+                columns: new[] { "E164", "TenantId" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Contacts_CompanyId",

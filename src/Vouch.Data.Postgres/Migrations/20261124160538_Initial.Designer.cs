@@ -13,7 +13,7 @@ using Vouch.Core.Storage;
 namespace Vouch.Data.Postgres.Migrations
 {
     [DbContext(typeof(VouchDbContext))]
-    [Migration("20261124153943_Initial")]
+    [Migration("20261124160538_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -93,7 +93,6 @@ namespace Vouch.Data.Postgres.Migrations
             modelBuilder.Entity("Vouch.Core.Features.Audit.AuditEntry", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<string>("Action")
@@ -162,7 +161,6 @@ namespace Vouch.Data.Postgres.Migrations
             modelBuilder.Entity("Vouch.Core.Features.Directory.Company", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<DateTime>("CreatedAt")
@@ -218,7 +216,6 @@ namespace Vouch.Data.Postgres.Migrations
             modelBuilder.Entity("Vouch.Core.Features.Directory.Contact", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<Guid?>("CompanyId")
@@ -264,7 +261,6 @@ namespace Vouch.Data.Postgres.Migrations
             modelBuilder.Entity("Vouch.Core.Features.Directory.ContactEmail", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<string>("Address")
@@ -293,7 +289,7 @@ namespace Vouch.Data.Postgres.Migrations
 
                     b.HasIndex("ContactId");
 
-                    b.HasIndex("TenantId", "AddressNormalized");
+                    b.HasIndex("AddressNormalized", "TenantId");
 
                     b.ToTable("ContactEmails");
                 });
@@ -301,7 +297,6 @@ namespace Vouch.Data.Postgres.Migrations
             modelBuilder.Entity("Vouch.Core.Features.Directory.ContactPhone", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<Guid>("ContactId")
@@ -330,7 +325,7 @@ namespace Vouch.Data.Postgres.Migrations
 
                     b.HasIndex("ContactId");
 
-                    b.HasIndex("TenantId", "E164");
+                    b.HasIndex("E164", "TenantId");
 
                     b.ToTable("ContactPhones");
                 });
@@ -338,7 +333,6 @@ namespace Vouch.Data.Postgres.Migrations
             modelBuilder.Entity("Vouch.Core.Features.Tenancy.ApiKey", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<DateTime>("CreatedAt")
@@ -386,7 +380,6 @@ namespace Vouch.Data.Postgres.Migrations
             modelBuilder.Entity("Vouch.Core.Features.Tenancy.Member", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<int>("AccessFailedCount")
@@ -469,7 +462,6 @@ namespace Vouch.Data.Postgres.Migrations
             modelBuilder.Entity("Vouch.Core.Features.Tenancy.Tenant", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<string>("AuditHeadHash")

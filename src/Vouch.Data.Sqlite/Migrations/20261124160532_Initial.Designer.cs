@@ -12,7 +12,7 @@ using Vouch.Core.Storage;
 namespace Vouch.Data.Sqlite.Migrations
 {
     [DbContext(typeof(VouchDbContext))]
-    [Migration("20261124153938_Initial")]
+    [Migration("20261124160532_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -86,7 +86,6 @@ namespace Vouch.Data.Sqlite.Migrations
             modelBuilder.Entity("Vouch.Core.Features.Audit.AuditEntry", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Action")
@@ -155,7 +154,6 @@ namespace Vouch.Data.Sqlite.Migrations
             modelBuilder.Entity("Vouch.Core.Features.Directory.Company", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")
@@ -211,7 +209,6 @@ namespace Vouch.Data.Sqlite.Migrations
             modelBuilder.Entity("Vouch.Core.Features.Directory.Contact", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid?>("CompanyId")
@@ -257,7 +254,6 @@ namespace Vouch.Data.Sqlite.Migrations
             modelBuilder.Entity("Vouch.Core.Features.Directory.ContactEmail", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Address")
@@ -286,7 +282,7 @@ namespace Vouch.Data.Sqlite.Migrations
 
                     b.HasIndex("ContactId");
 
-                    b.HasIndex("TenantId", "AddressNormalized");
+                    b.HasIndex("AddressNormalized", "TenantId");
 
                     b.ToTable("ContactEmails");
                 });
@@ -294,7 +290,6 @@ namespace Vouch.Data.Sqlite.Migrations
             modelBuilder.Entity("Vouch.Core.Features.Directory.ContactPhone", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("ContactId")
@@ -323,7 +318,7 @@ namespace Vouch.Data.Sqlite.Migrations
 
                     b.HasIndex("ContactId");
 
-                    b.HasIndex("TenantId", "E164");
+                    b.HasIndex("E164", "TenantId");
 
                     b.ToTable("ContactPhones");
                 });
@@ -331,7 +326,6 @@ namespace Vouch.Data.Sqlite.Migrations
             modelBuilder.Entity("Vouch.Core.Features.Tenancy.ApiKey", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")
@@ -379,7 +373,6 @@ namespace Vouch.Data.Sqlite.Migrations
             modelBuilder.Entity("Vouch.Core.Features.Tenancy.Member", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<int>("AccessFailedCount")
@@ -462,7 +455,6 @@ namespace Vouch.Data.Sqlite.Migrations
             modelBuilder.Entity("Vouch.Core.Features.Tenancy.Tenant", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("AuditHeadHash")

@@ -1,0 +1,202 @@
+#!/usr/bin/env bash
+# Load run of the directory (issue 2): contact search by phone and by name, and contact create, against the real server
+# on loopback with a fresh SQLite database, next to GET /healthz as the ceiling of the same run.
+#
+#   bench/run.sh                      # 5,000 contacts, 32 connections, 2 threads, 15 s a scenario
+#   BENCH_CONTACTS=20000 BENCH_DURATION=30 bench/run.sh
+#
+# Knobs (environment): BENCH_CONTACTS (5000), BENCH_CONNECTIONS (32), BENCH_THREADS (2), BENCH_DURATION (15, seconds),
+# BENCH_WARMUP (3, seconds), BENCH_SKIP_BUILD (unset; 1 skips the Release build), BENCH_KEEP (unset; 1 keeps the temp
+# folder with the server log and the raw wrk output), BENCH_SERVER_ARGS (extra server arguments, e.g.
+# --Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command=Information to log every SQL command with its time).
+# Only 127.0.0.1 is ever contacted; every step has a time limit; the server is stopped and the folder removed on exit.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BENCH_DIR="$ROOT/bench"
+export BENCH_DIR
+CONTACTS=${BENCH_CONTACTS:-5000}
+CONNECTIONS=${BENCH_CONNECTIONS:-32}
+THREADS=${BENCH_THREADS:-2}
+DURATION=${BENCH_DURATION:-15}
+WARMUP=${BENCH_WARMUP:-3}
+DLL="$ROOT/src/Vouch.Server/bin/Release/net10.0/Vouch.Server.dll"
+
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+if ! command -v wrk >/dev/null; then
+  log "installing wrk"
+  apt-get -o DPkg::Lock::Timeout=300 install -y wrk >/dev/null || {
+    apt-get -o DPkg::Lock::Timeout=300 update >/dev/null && apt-get -o DPkg::Lock::Timeout=300 install -y wrk >/dev/null
+  }
+fi
+
+if [[ "${BENCH_SKIP_BUILD:-}" != 1 ]]; then
+  log "building Release"
+  dotnet build -c Release "$ROOT/src/Vouch.Server" -nologo -v q >&2
+fi
+
+WORK=$(mktemp -d /tmp/vouch-bench.XXXXXX)
+SERVER_PID=""
+cleanup() {
+  if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$SERVER_PID" 2>/dev/null || true
+  fi
+  if [[ "${BENCH_KEEP:-}" == 1 ]]; then log "kept $WORK"; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT INT TERM
+
+# A free loopback port: one nobody answers on.
+PORT=""
+for candidate in $(shuf -i 20000-60000 -n 100); do
+  if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then PORT=$candidate; break; fi
+done
+[[ -n "$PORT" ]] || { log "no free port found"; exit 1; }
+BASE="http://127.0.0.1:$PORT"
+
+log "init tenant in $WORK/data"
+INIT_OUT=$(echo 'a long owner password for the bench' |
+  timeout 120 dotnet "$DLL" init --tenant "Bench MSP" --email owner@bench.test --Vouch:DataDirectory="$WORK/data" 2>&1)
+KEY=$(grep -o 'vch_[A-Za-z0-9_-]*' <<<"$INIT_OUT" | head -n 1 || true)
+[[ -n "$KEY" ]] || { log "init printed no API key:"; echo "$INIT_OUT" >&2; exit 1; }
+AUTH="Authorization: Bearer $KEY"
+
+log "starting the server on $BASE"
+# shellcheck disable=SC2086 # BENCH_SERVER_ARGS is a list of arguments
+dotnet "$DLL" --urls="$BASE" --Vouch:DataDirectory="$WORK/data" --Logging:LogLevel:Default=Warning \
+  ${BENCH_SERVER_ARGS:-} >"$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+for i in $(seq 1 120); do
+  if curl -fsS --max-time 2 "$BASE/healthz" >/dev/null 2>&1; then break; fi
+  kill -0 "$SERVER_PID" 2>/dev/null || { log "server exited:"; tail -n 30 "$WORK/server.log" >&2; exit 1; }
+  [[ $i -lt 120 ]] || { log "server not ready after 60 s"; tail -n 30 "$WORK/server.log" >&2; exit 1; }
+  sleep 0.5
+done
+
+# Seed data: varied names, titles and companies; unique e-mails; unique valid US mobile numbers.
+# Contact i gets area code 212/646/917/718 (i mod 4), exchange 230-289 and a scrambled line number: a bijection
+# for i < 2,400,000, so numbers never repeat. The CSV writes them as "(212) 245-1234"; the searches use other formats.
+gen_csv() { # gen_csv FROM TO
+  awk -v from="$1" -v to="$2" 'BEGIN {
+    nf = split("James Mary Robert Patricia John Jennifer Michael Linda David Elizabeth William Barbara Richard Susan Joseph Jessica Thomas Sarah Charles Karen Christopher Lisa Daniel Nancy Matthew Betty Anthony Sandra Mark Ashley Wei Priya Kwame Fatima Hiroshi Lena Omar Chloe Diego Aisha Mateo Sofia Ivan Mei Arjun Ingrid Tomasz Amara Yusuf Camille", F, " ")
+    nl = split("Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez Hernandez Lopez Gonzalez Wilson Anderson Thomas Taylor Moore Jackson Martin Lee Perez Thompson White Harris Sanchez Clark Ramirez Lewis Robinson Walker Young Allen King Wright Scott Torres Nguyen Hill Flores Green Adams Nelson Baker Hall Rivera Campbell Mitchell Carter Roberts Okafor Schmidt Rossi Kowalski Haddad Tanaka Patel Johansson Dubois Yilmaz", L, " ")
+    nt = split("Accountant|Office Manager|CFO|CEO|Receptionist|Paralegal|Nurse|Dental Hygienist|Sales Director|Engineer|Controller|HR Generalist|Architect|Bookkeeper|Operations Lead", T, "|")
+    nc = split("Acme Dental|Harbor Law Group|Pine Street Clinic|Northwind Logistics|Blue Ridge Architects|Summit CPA|Riverside Realty|Cedar Family Practice|Lakeside Insurance|Metro Veterinary|Oakwood Schools|Granite Builders|Sunrise Pharmacy|Beacon Financial|Willow Creek Farms|Crescent Hotels|Atlas Manufacturing|Maple Orthodontics|Keystone Title|Horizon Nonprofit", C, "|")
+    na = split("212 646 917 718", A, " ")
+    print "first_name,last_name,title,company,email,mobile"
+    for (i = from; i < to; i++) {
+      f = F[(i * 7) % nf + 1]; l = L[(i * 13 + int(i / nf)) % nl + 1]
+      c = C[(i * 3 + int(i / 11)) % nc + 1]; t = T[(i * 5 + int(i / 17)) % nt + 1]
+      domain = tolower(c); gsub(/[^a-z]/, "", domain)
+      area = A[i % na + 1]; exch = 230 + int(i / na) % 60; line = (int(i / (na * 60)) * 7919) % 10000
+      printf "%s,%s,%s,%s,%s.%s.%d@%s.example,(%s) %03d-%04d\n", f, l, t, c, tolower(f), tolower(l), i, domain, area, exch, line
+    }
+  }'
+}
+number_of() { # number_of I -> "AREA EXCH LINE" of seeded contact I (same formula as gen_csv)
+  awk -v i="$1" 'BEGIN { split("212 646 917 718", A, " "); printf "%s %03d %04d\n", A[i % 4 + 1], 230 + int(i / 4) % 60, (int(i / 240) * 7919) % 10000 }'
+}
+
+log "seeding $CONTACTS contacts through POST /api/v1/contacts/import"
+SEED_START=$(date +%s.%N)
+ADDED=0
+for ((from = 0; from < CONTACTS; from += 10000)); do
+  to=$((from + 10000 < CONTACTS ? from + 10000 : CONTACTS))
+  gen_csv "$from" "$to" >"$WORK/seed.csv"
+  curl -sS --max-time 600 -o "$WORK/import.json" -w '%{http_code}' -H "$AUTH" -H 'Content-Type: text/csv' \
+    --data-binary @"$WORK/seed.csv" "$BASE/api/v1/contacts/import" >"$WORK/import.status"
+  [[ $(cat "$WORK/import.status") == 200 ]] || { log "import failed: $(cat "$WORK/import.status")"; head -c 2000 "$WORK/import.json" >&2; exit 1; }
+  added=$(grep -o '"added":[0-9]*' "$WORK/import.json" | head -n 1 | cut -d: -f2)
+  refused=$(grep -o '"refused":[0-9]*' "$WORK/import.json" | head -n 1 | cut -d: -f2)
+  [[ "$refused" == 0 ]] || { log "import refused $refused rows"; grep -o '"outcome":"refused"[^}]*}[^}]*}' "$WORK/import.json" | head -n 5 >&2; exit 1; }
+  ADDED=$((ADDED + added))
+done
+SEED_SECS=$(awk -v s="$SEED_START" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
+[[ "$ADDED" == "$CONTACTS" ]] || { log "expected $CONTACTS contacts added, got $ADDED"; exit 1; }
+log "seeded $ADDED contacts in ${SEED_SECS} s"
+
+# Phone searches: 64 seeded numbers spread over the data set, in formats other than the stored "(212) 245-1234":
+# "+1-212-245-1234", "212.245.1234" and "1 212 245 1234" (URL-encoded).
+PHONE_TERMS=()
+for k in $(seq 0 63); do
+  read -r area exch line <<<"$(number_of $(((k * 7919) % CONTACTS)))"
+  case $((k % 3)) in
+    0) PHONE_TERMS+=("%2B1-$area-$exch-$line") ;;
+    1) PHONE_TERMS+=("$area.$exch.$line") ;;
+    2) PHONE_TERMS+=("1%20$area%20$exch%20$line") ;;
+  esac
+done
+# Name searches: fragments of last names, first names and companies, from common to rare.
+NAME_TERMS=(ander garc nguy son mart patel okaf tanak lee john wils priya kwam mary ross dub)
+
+# Every search term must find something, and each phone exactly one contact; a create must answer 201.
+for term in "${PHONE_TERMS[@]}"; do
+  found=$(curl -fsS --max-time 10 -H "$AUTH" "$BASE/api/v1/contacts?search=$term" | grep -o '"createdAt"' | wc -l)
+  [[ "$found" == 1 ]] || { log "phone search '$term' found $found contacts, expected 1"; exit 1; }
+done
+for term in "${NAME_TERMS[@]}"; do
+  found=$(curl -fsS --max-time 10 -H "$AUTH" "$BASE/api/v1/contacts?search=$term" | grep -o '"createdAt"' | wc -l)
+  [[ "$found" -ge 1 ]] || { log "name search '$term' found nothing"; exit 1; }
+done
+status=$(curl -sS --max-time 10 -o /dev/null -w '%{http_code}' -H "$AUTH" -H 'Content-Type: application/json' \
+  -d '{"firstName":"Ann","lastName":"Lee","emails":[{"address":"ann.lee@check.example"}],"phones":[{"number":"+1 312 299 0000","type":"mobile"}]}' \
+  "$BASE/api/v1/contacts")
+[[ "$status" == 201 ]] || { log "POST /api/v1/contacts answered $status, expected 201"; exit 1; }
+
+# run_wrk NAME PATH SCRIPT [HEADER] [-- ARGS...]: a warm-up, then the measured run; keeps the BENCH line.
+run_wrk() {
+  local name=$1 path=$2 script=$3; shift 3
+  local header=() args=()
+  if [[ $# -gt 0 && "$1" != -- ]]; then header=(-H "$1"); shift; fi
+  if [[ $# -gt 0 && "$1" == -- ]]; then shift; args=("$@"); fi
+  local limit=$((DURATION + WARMUP + 60))
+  log "$name: warm-up ${WARMUP} s, then ${DURATION} s at $CONNECTIONS connections, $THREADS threads"
+  local warm_args=("${args[@]}")
+  [[ "$script" == create.lua ]] && warm_args=(0)
+  timeout "$limit" wrk -t "$THREADS" -c "$CONNECTIONS" -d "${WARMUP}s" --timeout 5s "${header[@]}" \
+    -s "$BENCH_DIR/$script" "$BASE$path" -- "${warm_args[@]}" >"$WORK/$name.warmup.txt" 2>&1
+  [[ "$script" == create.lua ]] && args=(1)
+  timeout "$limit" wrk -t "$THREADS" -c "$CONNECTIONS" -d "${DURATION}s" --timeout 5s --latency "${header[@]}" \
+    -s "$BENCH_DIR/$script" "$BASE$path" -- "${args[@]}" >"$WORK/$name.txt" 2>&1
+  local line
+  line=$(grep '^BENCH ' "$WORK/$name.txt") || { log "$name: wrk printed no result"; cat "$WORK/$name.txt" >&2; exit 1; }
+  echo "$name $line" >>"$WORK/results.txt"
+  log "$name: ${line#BENCH }"
+}
+
+: >"$WORK/results.txt"
+run_wrk healthz /healthz healthz.lua
+run_wrk search-phone /api/v1/contacts search.lua "$AUTH" -- "${PHONE_TERMS[@]}"
+run_wrk search-name /api/v1/contacts search.lua "$AUTH" -- "${NAME_TERMS[@]}"
+run_wrk create /api/v1/contacts create.lua "$AUTH"
+
+if [[ "${BENCH_KEEP:-}" == 1 ]]; then
+  for f in "$WORK"/*.txt; do { echo "== $f"; cat "$f"; } >&2; done
+fi
+
+# The table. Scenario labels and the ratio to the /healthz rate of this same run.
+awk -v contacts="$CONTACTS" -v conns="$CONNECTIONS" -v threads="$THREADS" -v dur="$DURATION" '
+  function val(key,   i, kv) { for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == key) return kv[2] } return "" }
+  BEGIN {
+    label["healthz"] = "GET /healthz (ceiling)"
+    label["search-phone"] = "GET /api/v1/contacts?search=<phone, other format>"
+    label["search-name"] = "GET /api/v1/contacts?search=<name fragment>"
+    label["create"] = "POST /api/v1/contacts"
+  }
+  {
+    n++; name[n] = $1; rps[n] = val("rps"); p50[n] = val("p50_ms"); p99[n] = val("p99_ms")
+    bad[n] = val("non2xx") + val("socket_errors"); reqs[n] = val("requests")
+    if ($1 == "healthz") ceiling = rps[n]
+  }
+  END {
+    printf "\n%d contacts, %d connections, %d threads, %d s a scenario (wrk --latency)\n\n", contacts, conns, threads, dur
+    print "| scenario | requests/s | p50 ms | p99 ms | ratio to /healthz | requests | non-2xx + socket errors |"
+    print "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+    for (i = 1; i <= n; i++)
+      printf "| %s | %.0f | %.2f | %.2f | %.1f%% | %d | %d |\n", label[name[i]], rps[i], p50[i], p99[i], 100 * rps[i] / ceiling, reqs[i], bad[i]
+  }' "$WORK/results.txt"
+
+bad_total=$(awk '{ for (i = 2; i <= NF; i++) if ($i ~ /^(non2xx|socket_errors)=/) { split($i, kv, "="); s += kv[2] } } END { print s + 0 }' "$WORK/results.txt")
+if [[ "$bad_total" != 0 ]]; then log "WARNING: $bad_total non-2xx responses or socket errors (see the table)"; exit 3; fi

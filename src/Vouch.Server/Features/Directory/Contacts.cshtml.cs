@@ -1,0 +1,26 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Vouch.Core;
+using Vouch.Core.Features.Directory;
+
+namespace Vouch.Server.Features.Directory;
+
+public sealed class ContactsModel(SearchContacts searchContacts) : PageModel
+{
+    [BindProperty(SupportsGet = true, Name = "q")]
+    public string? Query { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "page")]
+    public int PageNumber { get; set; } = 1;
+
+    public Page<ContactView> Results { get; private set; } = new([], 1, PageRequest.DefaultSize, false);
+
+    [TempData]
+    public string? Notice { get; set; }
+
+    public async Task OnGetAsync()
+    {
+        var paging = new PageRequest(Math.Max(1, PageNumber), PageRequest.DefaultSize);
+        Results = await searchContacts.HandleAsync(new SearchContactsRequest(Query, null, paging), HttpContext.RequestAborted);
+    }
+}

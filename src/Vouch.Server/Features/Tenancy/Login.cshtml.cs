@@ -1,0 +1,62 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Vouch.Core.Features.Audit;
+using Vouch.Core.Features.Tenancy;
+using Vouch.Core.Storage;
+using Vouch.Server.Hosting;
+
+namespace Vouch.Server.Features.Tenancy;
+
+public sealed class LoginModel(SignInManager<Member> signIn, SetupToken setupToken) : PageModel
+{
+    // One message for every failure, so the page does not reveal which e-mail addresses exist or which accounts are locked.
+    public const string FailureMessage = "E-mail or password is wrong, or the account is locked or inactive.";
+
+    [BindProperty]
+    public string? Email { get; set; }
+
+    [BindProperty]
+    public string? Password { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? ReturnUrl { get; set; }
+
+    public string? Error { get; private set; }
+
+    public IActionResult OnGet() => setupToken.IsActive ? Redirect("/setup") : Page();
+
+    public async Task<IActionResult> OnPostAsync([FromServices] Caller caller, [FromServices] AuditLog audit, [FromServices] VouchDbContext db)
+    {
+        var ct = HttpContext.RequestAborted;
+        var email = Email?.Trim() ?? "";
+        var member = email.Length == 0 ? null : await signIn.UserManager.FindByEmailAsync(email);
+        if (member is null || string.IsNullOrEmpty(Password))
+        {
+            Error = FailureMessage;
+            return Page();
+        }
+
+        var result = await signIn.PasswordSignInAsync(member, Password, isPersistent: false, lockoutOnFailure: true);
+        if (result.Succeeded)
+        {
+            caller.ActAsMember(member.TenantId, member.Id, member.DisplayName, member.Role);
+            audit.Record("member.signed_in", "member", member.Id.ToString(), member.Email);
+        }
+        else
+        {
+            var reason = result.IsLockedOut ? "locked out" : result.IsNotAllowed ? "inactive" : "wrong password";
+            caller.ActAsSystem(member.TenantId);
+            audit.Record("member.sign_in_failed", "member", member.Id.ToString(), $"{member.Email}: {reason}");
+        }
+
+        await db.SaveChangesAsync(ct);
+        if (!result.Succeeded)
+        {
+            Error = FailureMessage;
+            return Page();
+        }
+
+        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/");
+    }
+}

@@ -1,0 +1,199 @@
+using System.Net;
+using System.Text;
+using Vouch.Core;
+using Vouch.Core.Features.Directory;
+using Vouch.Core.Features.Tenancy;
+using Vouch.Server.Tests.Infrastructure;
+
+namespace Vouch.Server.Tests.Features.Directory;
+
+public abstract class ContactsApiTests<TFactory>(TFactory factory) where TFactory : VouchFactory
+{
+    [Fact]
+    public async Task Create_WithNumbersInLocalFormat_StoresE164AndFindsByAnyFormat()
+    {
+        var tenant = await factory.CreateTenantAsync("Contacts " + Guid.NewGuid().ToString("N")[..8]);
+        var company = await (await tenant.Api.PostJsonAsync("/api/v1/companies", new { name = "Contoso" })).ReadAsync<CompanyView>(HttpStatusCode.Created);
+
+        var response = await tenant.Api.PostJsonAsync("/api/v1/contacts", new
+        {
+            firstName = "Ann",
+            lastName = "Lee",
+            title = "Controller",
+            companyId = company.Id,
+            emails = new[] { new { address = "Ann.Lee@Contoso.com" } },
+            phones = new object[] { new { number = "(415) 555-0199", type = "mobile" }, new { number = "+44 20 7946 0958", type = "office", isDefault = true } },
+        });
+        var created = await response.ReadAsync<ContactView>(HttpStatusCode.Created);
+
+        Assert.Equal($"/api/v1/contacts/{created.Id}", response.Headers.Location?.OriginalString);
+        Assert.Equal("Contoso", created.CompanyName);
+        Assert.Equal(["+14155550199", "+442079460958"], created.Phones.Select(p => p.Number));
+        Assert.Equal([false, true], created.Phones.Select(p => p.IsDefault));
+        Assert.True(created.Emails.Single().IsDefault);
+        foreach (var search in new[] { "415.555.0199", "+1 (415) 555 0199", "4155550199", "ann", "LEE", "ann.lee@contoso", "controller" })
+        {
+            var page = await (await tenant.Api.GetAsync($"/api/v1/contacts?search={Uri.EscapeDataString(search)}")).ReadAsync<Page<ContactView>>();
+            Assert.True(page.Items.Count == 1 && page.Items[0].Id == created.Id, $"search '{search}' should find the contact");
+        }
+
+        var none = await (await tenant.Api.GetAsync("/api/v1/contacts?search=415-555-0100")).ReadAsync<Page<ContactView>>();
+        Assert.Empty(none.Items);
+    }
+
+    [Fact]
+    public async Task Create_InvalidFields_AnswersProblemNamingEachField()
+    {
+        var tenant = await factory.CreateTenantAsync("Invalid " + Guid.NewGuid().ToString("N")[..8]);
+
+        var response = await tenant.Api.PostJsonAsync("/api/v1/contacts", new
+        {
+            firstName = "",
+            lastName = "",
+            companyId = Guid.NewGuid(),
+            emails = new[] { new { address = "not-an-address" } },
+            phones = new[] { new { number = "555", type = "mobile" } },
+        });
+
+        var errors = await response.ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(["firstName", "emails[0].address", "phones[0].number", "companyId"], errors.Keys);
+        Assert.Equal("no such company", errors["companyId"].Single());
+        var list = await (await tenant.Api.GetAsync("/api/v1/contacts")).ReadAsync<Page<ContactView>>();
+        Assert.Empty(list.Items);
+    }
+
+    [Fact]
+    public async Task Create_TwoDefaultNumbers_IsRefused()
+    {
+        var tenant = await factory.CreateTenantAsync("Defaults " + Guid.NewGuid().ToString("N")[..8]);
+
+        var response = await tenant.Api.PostJsonAsync("/api/v1/contacts", new
+        {
+            firstName = "Bo",
+            phones = new[] { new { number = "+14155550101", type = "mobile", isDefault = true }, new { number = "+14155550102", type = "home", isDefault = true } },
+        });
+
+        var errors = await response.ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal("only one number can be the default", errors["phones"].Single());
+    }
+
+    [Fact]
+    public async Task Create_MalformedJsonOrUnknownType_AnswersProblemNamingTheField()
+    {
+        var tenant = await factory.CreateTenantAsync("Malformed " + Guid.NewGuid().ToString("N")[..8]);
+
+        var wrongType = await tenant.Api.PostJsonAsync("/api/v1/contacts", new { firstName = "Bo", phones = new[] { new { number = "+14155550101", type = "pager" } } });
+        var broken = await tenant.Api.PostAsync("/api/v1/contacts", new StringContent("{\"firstName\": ", Encoding.UTF8, "application/json"));
+
+        Assert.Contains("phones[0].type", (await wrongType.ProblemAsync(HttpStatusCode.BadRequest)).Keys);
+        Assert.NotEmpty(await broken.ProblemAsync(HttpStatusCode.BadRequest));
+    }
+
+    [Fact]
+    public async Task UpdateAndDelete_ChangeTheContact_ThenItIsGone()
+    {
+        var tenant = await factory.CreateTenantAsync("Update " + Guid.NewGuid().ToString("N")[..8]);
+        var created = await (await tenant.Api.PostJsonAsync("/api/v1/contacts", new { firstName = "Cy", lastName = "Old", phones = new[] { new { number = "+14155550111", type = "home" } } }))
+            .ReadAsync<ContactView>(HttpStatusCode.Created);
+
+        var updated = await (await tenant.Api.PutJsonAsync($"/api/v1/contacts/{created.Id}", new { firstName = "Cy", lastName = "New", phones = new[] { new { number = "+14155550112", type = "office" } } }))
+            .ReadAsync<ContactView>();
+        var byOldNumber = await (await tenant.Api.GetAsync("/api/v1/contacts?search=%2B14155550111")).ReadAsync<Page<ContactView>>();
+        var deleted = await tenant.Api.DeleteAsync($"/api/v1/contacts/{created.Id}");
+        var afterDelete = await tenant.Api.GetAsync($"/api/v1/contacts/{created.Id}");
+
+        Assert.Equal("New", updated.LastName);
+        Assert.Equal(PhoneType.Office, updated.Phones.Single().Type);
+        Assert.Empty(byOldNumber.Items);
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        await afterDelete.ProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task List_Paging_ReturnsPagesInNameOrder()
+    {
+        var tenant = await factory.CreateTenantAsync("Paging " + Guid.NewGuid().ToString("N")[..8]);
+        foreach (var last in new[] { "Delta", "Alpha", "Echo", "Charlie", "Bravo" })
+        {
+            (await tenant.Api.PostJsonAsync("/api/v1/contacts", new { firstName = "X", lastName = last })).EnsureSuccessStatusCode();
+        }
+
+        var first = await (await tenant.Api.GetAsync("/api/v1/contacts?pageSize=2")).ReadAsync<Page<ContactView>>();
+        var third = await (await tenant.Api.GetAsync("/api/v1/contacts?pageSize=2&page=3")).ReadAsync<Page<ContactView>>();
+        var bad = await tenant.Api.GetAsync("/api/v1/contacts?pageSize=1000&page=0");
+
+        Assert.Equal(["Alpha", "Bravo"], first.Items.Select(c => c.LastName));
+        Assert.True(first.HasMore);
+        Assert.Equal(["Echo"], third.Items.Select(c => c.LastName));
+        Assert.False(third.HasMore);
+        Assert.Equal(["page", "pageSize"], (await bad.ProblemAsync(HttpStatusCode.BadRequest)).Keys.Order());
+    }
+
+    [Fact]
+    public async Task Write_WithReadKeyOrNoKeyOrRevokedKey_IsRefused()
+    {
+        var tenant = await factory.CreateTenantAsync("Scopes " + Guid.NewGuid().ToString("N")[..8]);
+        var reader = await factory.KeyClientAsync(tenant, ApiKeyScope.Read);
+        var anonymous = factory.ApiClient(null);
+        var forged = factory.ApiClient("vch_" + new string('A', 43));
+
+        var readOk = await reader.GetAsync("/api/v1/contacts");
+        var readWrite = await reader.PostJsonAsync("/api/v1/contacts", new { firstName = "Eve" });
+        var anonymousRead = await anonymous.GetAsync("/api/v1/contacts");
+        var forgedRead = await forged.GetAsync("/api/v1/contacts");
+
+        Assert.Equal(HttpStatusCode.OK, readOk.StatusCode);
+        await readWrite.ProblemAsync(HttpStatusCode.Forbidden);
+        await anonymousRead.ProblemAsync(HttpStatusCode.Unauthorized);
+        await forgedRead.ProblemAsync(HttpStatusCode.Unauthorized);
+        var list = await (await tenant.Api.GetAsync("/api/v1/contacts")).ReadAsync<Page<ContactView>>();
+        Assert.Empty(list.Items);
+    }
+
+    [Fact]
+    public async Task Import_MixedRows_AddsUpdatesAndRefusesEachRowOnItsOwn()
+    {
+        var tenant = await factory.CreateTenantAsync("Import " + Guid.NewGuid().ToString("N")[..8]);
+        (await tenant.Api.PostJsonAsync("/api/v1/contacts", new { firstName = "Ann", lastName = "Lee", emails = new[] { new { address = "ann@contoso.com" } } }))
+            .EnsureSuccessStatusCode();
+        var csv = """
+            First Name,Last Name,Title,Company,Email,Mobile,Office,Shoe size
+            Ann,Lee,CFO,Contoso,ann@contoso.com,(415) 555-0199,,42
+            Bob,Stone,,Contoso,bob@contoso.com,,415 555 0123,43
+            Carl,Bad,,Contoso,carl@@contoso,12,,44
+
+            Dana,Ray,,Fabrikam,,+44 20 7946 0958,,45
+            """;
+
+        var response = await tenant.Api.PostAsync("/api/v1/contacts/import", new StringContent(csv, Encoding.UTF8, "text/csv"));
+        var report = await response.ReadAsync<ImportReport>();
+
+        Assert.Equal((1, 2, 1), (report.Updated, report.Added, report.Refused));
+        Assert.Equal(["Shoe size"], report.IgnoredColumns);
+        Assert.Equal([ImportOutcome.Updated, ImportOutcome.Added, ImportOutcome.Refused, ImportOutcome.Added], report.Rows.Select(r => r.Outcome));
+        Assert.Equal([2, 3, 4, 6], report.Rows.Select(r => r.Row));
+        var refused = report.Rows[2];
+        Assert.Equal(["email", "mobile"], refused.Errors!.Keys.Order());
+        var ann = await (await tenant.Api.GetAsync("/api/v1/contacts?search=ann@contoso.com")).ReadAsync<Page<ContactView>>();
+        Assert.Equal("CFO", ann.Items.Single().Title);
+        Assert.Equal("+14155550199", ann.Items.Single().Phones.Single().Number);
+        var all = await (await tenant.Api.GetAsync("/api/v1/contacts")).ReadAsync<Page<ContactView>>();
+        Assert.Equal(["Lee", "Ray", "Stone"], all.Items.Select(c => c.LastName));
+        var companies = await (await tenant.Api.GetAsync("/api/v1/companies")).ReadAsync<Page<CompanyView>>();
+        Assert.Equal(["Contoso", "Fabrikam"], companies.Items.Select(c => c.Name));
+    }
+
+    [Fact]
+    public async Task Import_FileWithoutNameColumns_IsRefusedWhole()
+    {
+        var tenant = await factory.CreateTenantAsync("Import bad " + Guid.NewGuid().ToString("N")[..8]);
+
+        var response = await tenant.Api.PostAsync("/api/v1/contacts/import", new StringContent("email\nann@contoso.com\n", Encoding.UTF8, "text/csv"));
+
+        Assert.Contains("file", (await response.ProblemAsync(HttpStatusCode.BadRequest)).Keys);
+    }
+}
+
+public sealed class ContactsApiOnSqlite(SqliteVouch factory) : ContactsApiTests<SqliteVouch>(factory), IClassFixture<SqliteVouch>;
+
+public sealed class ContactsApiOnPostgres(PostgresVouch factory) : ContactsApiTests<PostgresVouch>(factory), IClassFixture<PostgresVouch>;

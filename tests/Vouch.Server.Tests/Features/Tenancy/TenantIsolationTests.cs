@@ -1,0 +1,115 @@
+using System.Net;
+using System.Text;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Vouch.Core;
+using Vouch.Core.Features.Audit;
+using Vouch.Core.Features.Directory;
+using Vouch.Core.Features.Tenancy;
+using Vouch.Server.Tests.Infrastructure;
+
+namespace Vouch.Server.Tests.Features.Tenancy;
+
+/// <summary>
+/// Walks every /api/v1 endpoint with a second tenant's key and the first tenant's ids, then proves the first tenant's data
+/// is unchanged. The walk fails when a new endpoint is added without a case here.
+/// </summary>
+public abstract class TenantIsolationTests<TFactory>(TFactory factory) where TFactory : VouchFactory
+{
+    [Fact]
+    public async Task EveryEndpoint_WithOtherTenantsKeyAndIds_LeaksAndChangesNothing()
+    {
+        var victim = await factory.CreateTenantAsync("Victim " + Guid.NewGuid().ToString("N")[..8]);
+        var intruder = await factory.CreateTenantAsync("Intruder " + Guid.NewGuid().ToString("N")[..8]);
+        var company = await (await victim.Api.PostJsonAsync("/api/v1/companies", new { name = "Victim Co", mainPhone = "+14155552671" })).ReadAsync<CompanyView>(HttpStatusCode.Created);
+        var contact = await (await victim.Api.PostJsonAsync("/api/v1/contacts", new
+        {
+            firstName = "Vera",
+            lastName = "Victim",
+            companyId = company.Id,
+            emails = new[] { new { address = "vera@victim.test" } },
+            phones = new[] { new { number = "+14155550177", type = "mobile" } },
+        })).ReadAsync<ContactView>(HttpStatusCode.Created);
+        var member = await (await victim.Api.PostJsonAsync("/api/v1/members", new { email = $"v-{Guid.NewGuid():N}@victim.test", password = "twelve chars long", role = "technician" }))
+            .ReadAsync<MemberView>(HttpStatusCode.Created);
+        var key = await (await victim.Api.PostJsonAsync("/api/v1/api-keys", new { name = "victim key", scope = "read" })).ReadAsync<CreatedApiKey>(HttpStatusCode.Created);
+        var snapshot = await SnapshotAsync(victim.Api, company.Id, contact.Id);
+        var api = intruder.Api;
+        var covered = new HashSet<string>(StringComparer.Ordinal);
+
+        async Task<HttpResponseMessage> Call(string method, string pattern, string url, HttpContent? body = null)
+        {
+            covered.Add($"{method} {pattern}");
+            return await api.SendAsync(new HttpRequestMessage(new HttpMethod(method), url) { Content = body });
+        }
+
+        static HttpContent Json(object value) => System.Net.Http.Json.JsonContent.Create(value, options: VouchFactory.Json);
+
+        // Reads by id answer 404, exactly as for an id that never existed.
+        await (await Call("GET", "/api/v1/companies/{id:guid}", $"/api/v1/companies/{company.Id}")).ProblemAsync(HttpStatusCode.NotFound);
+        await (await Call("GET", "/api/v1/contacts/{id:guid}", $"/api/v1/contacts/{contact.Id}")).ProblemAsync(HttpStatusCode.NotFound);
+
+        // Writes by id answer 404 and change nothing.
+        await (await Call("PUT", "/api/v1/companies/{id:guid}", $"/api/v1/companies/{company.Id}", Json(new { name = "Owned" }))).ProblemAsync(HttpStatusCode.NotFound);
+        await (await Call("DELETE", "/api/v1/companies/{id:guid}", $"/api/v1/companies/{company.Id}")).ProblemAsync(HttpStatusCode.NotFound);
+        await (await Call("PUT", "/api/v1/contacts/{id:guid}", $"/api/v1/contacts/{contact.Id}", Json(new { firstName = "Owned" }))).ProblemAsync(HttpStatusCode.NotFound);
+        await (await Call("DELETE", "/api/v1/contacts/{id:guid}", $"/api/v1/contacts/{contact.Id}")).ProblemAsync(HttpStatusCode.NotFound);
+        await (await Call("PUT", "/api/v1/members/{id:guid}/role", $"/api/v1/members/{member.Id}/role", Json(new { role = "inactive" }))).ProblemAsync(HttpStatusCode.NotFound);
+        await (await Call("DELETE", "/api/v1/api-keys/{id:guid}", $"/api/v1/api-keys/{key.Key.Id}")).ProblemAsync(HttpStatusCode.NotFound);
+
+        // Creating with the other tenant's company is refused as an unknown company.
+        var create = await Call("POST", "/api/v1/contacts", "/api/v1/contacts", Json(new { firstName = "Ivan", companyId = company.Id }));
+        Assert.Equal("no such company", (await create.ProblemAsync(HttpStatusCode.BadRequest))["companyId"].Single());
+        (await Call("POST", "/api/v1/companies", "/api/v1/companies", Json(new { name = "Victim Co" }))).EnsureSuccessStatusCode();
+
+        // An import that names the victim's contact adds a contact of the intruder's own, never updates the victim's.
+        var import = await (await Call("POST", "/api/v1/contacts/import", "/api/v1/contacts/import",
+            new StringContent("first_name,last_name,email,mobile\nVera,Changed,vera@victim.test,+14155550177\n", Encoding.UTF8, "text/csv"))).ReadAsync<ImportReport>();
+        Assert.Equal(ImportOutcome.Added, import.Rows.Single().Outcome);
+
+        // Lists and searches show only the intruder's own rows.
+        var contacts = await (await Call("GET", "/api/v1/contacts", "/api/v1/contacts?search=%2B14155550177")).ReadAsync<Page<ContactView>>();
+        Assert.Equal("Changed", contacts.Items.Single().LastName);
+        var byCompany = await (await api.GetAsync($"/api/v1/contacts?companyId={company.Id}")).ReadAsync<Page<ContactView>>();
+        Assert.Empty(byCompany.Items);
+        var companies = await (await Call("GET", "/api/v1/companies", "/api/v1/companies")).ReadAsync<Page<CompanyView>>();
+        Assert.DoesNotContain(companies.Items, c => c.Id == company.Id);
+        var members = await (await Call("GET", "/api/v1/members", "/api/v1/members")).ReadAsync<List<MemberView>>();
+        Assert.Equal([intruder.OwnerId], members.Select(m => m.Id));
+        var keys = await (await Call("GET", "/api/v1/api-keys", "/api/v1/api-keys")).ReadAsync<List<ApiKeyView>>();
+        Assert.DoesNotContain(keys, k => k.Id == key.Key.Id);
+        var audit = await (await Call("GET", "/api/v1/audit", "/api/v1/audit?pageSize=100")).ReadAsync<Page<AuditEntryView>>();
+        Assert.DoesNotContain(audit.Items, a => a.TargetId == member.Id.ToString() || a.TargetId == key.Key.Id.ToString() || a.Detail?.Contains("Victim", StringComparison.Ordinal) == true);
+        var tenant = await (await Call("GET", "/api/v1/tenant", "/api/v1/tenant")).ReadAsync<TenantView>();
+        Assert.Equal(intruder.Id, tenant.Id);
+
+        // Writes that act on "the caller's own" resource stay inside the intruder's tenant.
+        (await Call("PUT", "/api/v1/tenant", "/api/v1/tenant", Json(new { defaultRegion = "GB" }))).EnsureSuccessStatusCode();
+        var newMember = await (await Call("POST", "/api/v1/members", "/api/v1/members", Json(new { email = $"i-{Guid.NewGuid():N}@intruder.test", password = "twelve chars long", role = "technician" })))
+            .ReadAsync<MemberView>(HttpStatusCode.Created);
+        (await Call("POST", "/api/v1/api-keys", "/api/v1/api-keys", Json(new { name = "mine", scope = "read" }))).EnsureSuccessStatusCode();
+
+        Assert.Equal(snapshot, await SnapshotAsync(victim.Api, company.Id, contact.Id));
+        var victimMembers = await (await victim.Api.GetAsync("/api/v1/members")).ReadAsync<List<MemberView>>();
+        Assert.DoesNotContain(victimMembers, m => m.Id == newMember.Id);
+        Assert.Equal(MemberRole.Technician, victimMembers.Single(m => m.Id == member.Id).Role);
+        Assert.Equal(HttpStatusCode.OK, (await factory.ApiClient(key.Secret).GetAsync("/api/v1/contacts")).StatusCode);
+        Assert.Equal("US", (await (await victim.Api.GetAsync("/api/v1/tenant")).ReadAsync<TenantView>()).DefaultRegion);
+
+        var apiEndpoints = factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.StartsWith("/api/v1", StringComparison.Ordinal) == true)
+            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []).Select(m => $"{m} {e.RoutePattern.RawText!.TrimEnd('/')}"))
+            .ToHashSet(StringComparer.Ordinal);
+        Assert.Empty(apiEndpoints.Except(covered));
+    }
+
+    private static async Task<string> SnapshotAsync(HttpClient api, Guid companyId, Guid contactId) =>
+        await (await api.GetAsync($"/api/v1/companies/{companyId}")).Content.ReadAsStringAsync()
+        + await (await api.GetAsync($"/api/v1/contacts/{contactId}")).Content.ReadAsStringAsync()
+        + await (await api.GetAsync("/api/v1/contacts")).Content.ReadAsStringAsync()
+        + await (await api.GetAsync("/api/v1/api-keys")).Content.ReadAsStringAsync();
+}
+
+public sealed class TenantIsolationOnSqlite(SqliteVouch factory) : TenantIsolationTests<SqliteVouch>(factory), IClassFixture<SqliteVouch>;
+
+public sealed class TenantIsolationOnPostgres(PostgresVouch factory) : TenantIsolationTests<PostgresVouch>(factory), IClassFixture<PostgresVouch>;

@@ -1,0 +1,103 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Vouch.Core.Features.Tenancy;
+using Vouch.Testing;
+
+namespace Vouch.Server.Tests.Infrastructure;
+
+public enum TestDatabase
+{
+    Sqlite,
+    Postgres,
+}
+
+/// <summary>The real Vouch host on a real database: a fresh SQLite file, or a fresh database in the shared test PostgreSQL cluster.</summary>
+public abstract class VouchFactory(TestDatabase database) : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    private readonly TempDirectory _data = new();
+    private string? _postgres;
+
+    public TestDatabase Database { get; } = database;
+
+    public async Task InitializeAsync()
+    {
+        if (Database == TestDatabase.Postgres)
+        {
+            _postgres = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync("vouch");
+        }
+
+        // Starts the host now, which migrates the database.
+        _ = Services;
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeAsync();
+        if (_postgres is not null)
+        {
+            await (await PostgresServer.SharedAsync()).DropDatabaseAsync(_postgres);
+        }
+
+        _data.Dispose();
+    }
+
+    /// <summary>Creates a tenant with an Owner and a write key, as <c>init</c> does.</summary>
+    public async Task<TestTenant> CreateTenantAsync(string name)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var email = $"owner-{Guid.NewGuid():N}@{name.ToLowerInvariant().Replace(' ', '-')}.test";
+        var created = await scope.ServiceProvider.GetRequiredService<CreateTenant>()
+            .HandleAsync(new CreateTenantRequest(name, email, "Owner " + name, "a long enough password", "US", IssueApiKey: true), CancellationToken.None);
+        Assert.True(created.Succeeded, created.Failure?.ToString());
+        return new TestTenant(created.Value!.TenantId, created.Value.OwnerId, email, ApiClient(created.Value.ApiKey!), created.Value.ApiKey!);
+    }
+
+    public HttpClient ApiClient(string? apiKey)
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        if (apiKey is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        }
+
+        return client;
+    }
+
+    /// <summary>Issues another key for a tenant through the API of its write key.</summary>
+    public async Task<HttpClient> KeyClientAsync(TestTenant tenant, ApiKeyScope scope)
+    {
+        var response = await tenant.Api.PostAsJsonAsync("/api/v1/api-keys", new { name = "extra " + scope, scope = scope.ToString().ToLowerInvariant() }, Json);
+        response.EnsureSuccessStatusCode();
+        var created = await response.Content.ReadFromJsonAsync<CreatedApiKey>(Json);
+        return ApiClient(created!.Secret);
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Vouch:DataDirectory", _data.Path);
+        if (_postgres is not null)
+        {
+            builder.UseSetting("Database:Provider", "postgres");
+            builder.UseSetting("ConnectionStrings:Vouch", _postgres);
+        }
+    }
+}
+
+/// <summary>Vouch on a fresh SQLite database file.</summary>
+public sealed class SqliteVouch() : VouchFactory(TestDatabase.Sqlite);
+
+/// <summary>Vouch on a fresh PostgreSQL database.</summary>
+public sealed class PostgresVouch() : VouchFactory(TestDatabase.Postgres);
+
+public sealed record TestTenant(Guid Id, Guid OwnerId, string OwnerEmail, HttpClient Api, string ApiKey);
