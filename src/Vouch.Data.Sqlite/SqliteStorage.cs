@@ -23,6 +23,9 @@ public static class SqliteStorage
     public static string ConnectionStringFor(string dataDirectory) =>
         new SqliteConnectionStringBuilder { DataSource = Path.Combine(dataDirectory, "vouch.db"), Pooling = true }.ToString();
 
+    // No ANALYZE: statistics taken while tables are small mislead the planner later; the indexes are designed to be
+    // chosen by SQLite's defaults.
+
     /// <summary>WAL lets readers run beside the one writer; it is a property of the file, so it is set once at start-up.</summary>
     public static async Task PrepareAsync(string connectionString, CancellationToken ct)
     {
@@ -36,16 +39,6 @@ public static class SqliteStorage
         await connection.OpenAsync(ct);
         await using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA journal_mode=WAL;";
-        await command.ExecuteNonQueryAsync(ct);
-    }
-
-    /// <summary>Refreshes the planner's statistics so it picks the right indexes; cheap when little has changed.</summary>
-    public static async Task OptimizeAsync(string connectionString, CancellationToken ct)
-    {
-        await using var connection = new SqliteConnection(connectionString);
-        await connection.OpenAsync(ct);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA optimize=0x10002;";
         await command.ExecuteNonQueryAsync(ct);
     }
 

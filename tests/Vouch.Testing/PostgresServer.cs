@@ -302,7 +302,9 @@ public sealed class PostgresServer
         }
     }
 
-    // Runs from ProcessExit, where async work is not awaited: stop synchronously, then delete the files.
+    // Runs from ProcessExit, where nothing async is awaited and the test runner may kill the process moments later
+    // (deleting a data directory takes longer than that). So hand stop-and-delete to a small shell that outlives
+    // this process, and wait for it only while we are allowed to.
     private void Stop()
     {
         if (Interlocked.Exchange(ref _stopped, 1) != 0)
@@ -310,16 +312,32 @@ public sealed class PostgresServer
             return;
         }
 
-        var sw = Stopwatch.StartNew();
-        File.AppendAllText("/tmp/pgtrace", $"stop start {Environment.ProcessId}\n");
         try
         {
-            if (File.Exists(Path.Combine(DataDirectory, "postmaster.pid")))
+            var pgCtl = Path.Combine(_binDirectory, "pg_ctl");
+            string[] stop = _asPostgresUser
+                ? ["runuser", "-u", OsUser, "--", pgCtl, "-D", DataDirectory, "-m", "immediate", "-w", "stop"]
+                : [pgCtl, "-D", DataDirectory, "-m", "immediate", "-w", "stop"];
+            var startInfo = new ProcessStartInfo("/bin/sh")
             {
-                using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-                RunPgAsync("pg_ctl", ["-D", DataDirectory, "-m", "immediate", "-W", "stop"], cts.Token)
-                    .GetAwaiter().GetResult();
+                RedirectStandardInput = true,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+                WorkingDirectory = "/",
+            };
+            // $1 is the directory to delete, the rest is the stop command; nothing is interpolated into the script.
+            // Output goes to /dev/null so that the shell survives this process's pipes closing (no SIGPIPE).
+            foreach (var argument in (string[])
+                     ["-c", "exec >/dev/null 2>&1 </dev/null; root=$1; shift; [ -f \"$root/data/postmaster.pid\" ] && \"$@\"; rm -rf -- \"$root\"",
+                      "sh", _root.Path, .. stop])
+            {
+                startInfo.ArgumentList.Add(argument);
             }
+
+            using var process = Process.Start(startInfo);
+            process?.StandardInput.Close();
+            process?.WaitForExit(TimeSpan.FromSeconds(20));
         }
         catch (Exception)
         {
@@ -327,9 +345,8 @@ public sealed class PostgresServer
         }
         finally
         {
-            File.AppendAllText("/tmp/pgtrace", $"pgctl done {sw.ElapsedMilliseconds}\n");
+            // Covers a failed shell start; a no-op when the shell already deleted everything.
             _root.Dispose();
-            File.AppendAllText("/tmp/pgtrace", $"deleted {sw.ElapsedMilliseconds}\n");
         }
     }
 }

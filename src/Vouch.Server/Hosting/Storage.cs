@@ -64,10 +64,6 @@ public static class Storage
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<VouchDbContext>();
         await db.Database.MigrateAsync(ct);
-        if (settings.Provider == "sqlite")
-        {
-            await SqliteStorage.OptimizeAsync(settings.ConnectionString, ct);
-        }
     }
 }
 

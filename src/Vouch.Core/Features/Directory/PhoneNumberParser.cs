@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using PhoneNumbers;
 
 namespace Vouch.Core.Features.Directory;
@@ -56,17 +57,35 @@ public static class PhoneNumberParser
     }
 
     /// <summary>Formats an E.164 number for people, in the international format.</summary>
+    /// <remarks>Formatting parses the number again, so results are remembered; every list of contacts shows many numbers.</remarks>
     public static string Display(string e164)
     {
+        if (DisplayCache.TryGetValue(e164, out var cached))
+        {
+            return cached;
+        }
+
+        string display;
         try
         {
-            return Util.Format(Util.Parse(e164, null), PhoneNumberFormat.INTERNATIONAL);
+            display = Util.Format(Util.Parse(e164, null), PhoneNumberFormat.INTERNATIONAL);
         }
         catch (NumberParseException)
         {
-            return e164;
+            display = e164;
         }
+
+        if (DisplayCache.Count >= MaxCachedDisplays)
+        {
+            DisplayCache.Clear();
+        }
+
+        DisplayCache[e164] = display;
+        return display;
     }
+
+    private const int MaxCachedDisplays = 100_000;
+    private static readonly ConcurrentDictionary<string, string> DisplayCache = new(StringComparer.Ordinal);
 }
 
 public readonly record struct PhoneParseResult(string? E164, string? Error)
