@@ -133,9 +133,10 @@ public static class VouchApp
         }
 
         var address = context.Connection.RemoteIpAddress ?? IPAddress.None;
+        var limit = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<VouchOptions>>().Value.SignInAttemptsPerMinute;
         return RateLimitPartition.GetFixedWindowLimiter("signin:" + address, _ => new FixedWindowRateLimiterOptions
         {
-            PermitLimit = 10,
+            PermitLimit = limit,
             Window = TimeSpan.FromMinutes(1),
             QueueLimit = 0,
         });

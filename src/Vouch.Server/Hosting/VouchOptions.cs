@@ -13,6 +13,10 @@ public sealed class VouchOptions
 
     /// <summary>The address users and providers reach (links, webhook signatures); empty means the request's own address.</summary>
     public string? PublicBaseUrl { get; set; }
+
+    /// <summary>Sign-in and setup attempts allowed per source address per minute.</summary>
+    [Range(1, 10_000)]
+    public int SignInAttemptsPerMinute { get; set; } = 10;
 }
 
 /// <summary>The <c>Database</c> configuration section; the connection string is <c>ConnectionStrings:Vouch</c>.</summary>

@@ -17,7 +17,7 @@ public enum TestDatabase
 }
 
 /// <summary>The real Vouch host on a real database: a fresh SQLite file, or a fresh database in the shared test PostgreSQL cluster.</summary>
-public abstract class VouchFactory(TestDatabase database) : WebApplicationFactory<Program>, IAsyncLifetime
+public abstract class VouchFactory(TestDatabase database, IReadOnlyDictionary<string, string>? settings = null) : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -90,6 +90,11 @@ public abstract class VouchFactory(TestDatabase database) : WebApplicationFactor
         {
             builder.UseSetting("Database:Provider", "postgres");
             builder.UseSetting("ConnectionStrings:Vouch", _postgres);
+        }
+
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            builder.UseSetting(key, value);
         }
     }
 }

@@ -13,6 +13,8 @@ public sealed class LoginModel(SignInManager<Member> signIn, SetupToken setupTok
     // One message for every failure, so the page does not reveal which e-mail addresses exist or which accounts are locked.
     public const string FailureMessage = "E-mail or password is wrong, or the account is locked or inactive.";
 
+    private static readonly Lazy<string> DummyHash = new(() => new PasswordHasher<Member>().HashPassword(new Member(), Guid.NewGuid().ToString()));
+
     [BindProperty]
     public string? Email { get; set; }
 
@@ -24,7 +26,9 @@ public sealed class LoginModel(SignInManager<Member> signIn, SetupToken setupTok
 
     public string? Error { get; private set; }
 
-    public IActionResult OnGet() => setupToken.IsActive ? Redirect("/setup") : Page();
+    // A server still waiting for first-run setup sends people there; a tenant made meanwhile by `init` ends the wait.
+    public async Task<IActionResult> OnGetAsync([FromServices] VouchDbContext db) =>
+        await SetupModel.IsPendingAsync(setupToken, db, HttpContext.RequestAborted) ? Redirect("/setup") : Page();
 
     public async Task<IActionResult> OnPostAsync([FromServices] Caller caller, [FromServices] AuditLog audit, [FromServices] VouchDbContext db)
     {
@@ -33,6 +37,8 @@ public sealed class LoginModel(SignInManager<Member> signIn, SetupToken setupTok
         var member = email.Length == 0 ? null : await signIn.UserManager.FindByEmailAsync(email);
         if (member is null || string.IsNullOrEmpty(Password))
         {
+            // Hash anyway, so an unknown address takes as long as a wrong password and timing reveals nothing.
+            signIn.UserManager.PasswordHasher.VerifyHashedPassword(new Member(), DummyHash.Value, Password ?? "");
             Error = FailureMessage;
             return Page();
         }

@@ -58,8 +58,24 @@ public sealed class SetupModel(SetupToken setupToken, VouchDbContext db) : PageM
         return Redirect("/");
     }
 
-    private async Task<bool> IsSetUpAsync(CancellationToken ct) =>
-        !setupToken.IsActive || await db.Tenants.AnyAsync(ct);
+    private async Task<bool> IsSetUpAsync(CancellationToken ct) => !await IsPendingAsync(setupToken, db, ct);
+
+    /// <summary>Whether first-run setup is still open; retires the token once any tenant exists (e.g. made by <c>init</c>).</summary>
+    public static async Task<bool> IsPendingAsync(SetupToken token, VouchDbContext db, CancellationToken ct)
+    {
+        if (!token.IsActive)
+        {
+            return false;
+        }
+
+        if (await db.Tenants.AnyAsync(ct))
+        {
+            token.Retire();
+            return false;
+        }
+
+        return true;
+    }
 }
 
 public sealed class SetupForm

@@ -1,0 +1,23 @@
+using System.Text.RegularExpressions;
+
+namespace Vouch.Server.Tests.Infrastructure;
+
+/// <summary>Posts the UI's forms as a browser would: with the page's antiforgery token and the cookies of the client.</summary>
+public static partial class Forms
+{
+    public static async Task<HttpResponseMessage> SubmitAsync(this HttpClient client, string url, Dictionary<string, string> fields)
+    {
+        var page = await client.GetAsync(url);
+        var html = await page.Content.ReadAsStringAsync();
+        var token = AntiforgeryToken().Match(html);
+        Assert.True(token.Success, $"no antiforgery token on {url} ({(int)page.StatusCode})");
+        fields["__RequestVerificationToken"] = token.Groups[1].Value;
+        return await client.PostAsync(url, new FormUrlEncodedContent(fields));
+    }
+
+    public static Task<HttpResponseMessage> SignInAsync(this HttpClient client, string email, string password) =>
+        client.SubmitAsync("/login", new Dictionary<string, string> { ["Email"] = email, ["Password"] = password });
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex AntiforgeryToken();
+}
