@@ -40,15 +40,19 @@ public abstract class VouchFactory(TestDatabase database, IReadOnlyDictionary<st
         _ = Services;
     }
 
-    async Task IAsyncLifetime.DisposeAsync()
+    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
+
+    /// <summary>Stops the host, then drops its database and deletes its data folder; safe to call twice.</summary>
+    public override async ValueTask DisposeAsync()
     {
-        await DisposeAsync();
-        if (_postgres is not null)
+        await base.DisposeAsync();
+        if (Interlocked.Exchange(ref _postgres, null) is { } connectionString)
         {
-            await (await PostgresServer.SharedAsync()).DropDatabaseAsync(_postgres);
+            await (await PostgresServer.SharedAsync()).DropDatabaseAsync(connectionString);
         }
 
         _data.Dispose();
+        GC.SuppressFinalize(this);
     }
 
     /// <summary>Creates a tenant with an Owner and a write key, as <c>init</c> does.</summary>
