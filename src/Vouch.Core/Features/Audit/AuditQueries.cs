@@ -80,3 +80,19 @@ public sealed class VerifyAuditChain(VouchDbContext db, Caller caller)
         return results;
     }
 }
+
+public sealed record ExportedAuditEntry(Guid Id, long Sequence, DateTime OccurredAt, string Action, ActorKind ActorKind, string? ActorId,
+    string? ActorName, string? TargetType, string? TargetId, string? Detail, string? SourceAddress, string PreviousHash, string Hash);
+
+/// <summary>
+/// The tenant's whole log, oldest first, with both hashes of every entry, streamed: an outside copy that can be checked
+/// against the chain later.
+/// </summary>
+public sealed class ExportAudit(VouchDbContext db)
+{
+    public IAsyncEnumerable<ExportedAuditEntry> HandleAsync() =>
+        db.AuditEntries.AsNoTracking().OrderBy(a => a.Sequence)
+            .Select(a => new ExportedAuditEntry(a.Id, a.Sequence, a.OccurredAt, a.Action, a.ActorKind, a.ActorId, a.ActorName, a.TargetType,
+                a.TargetId, a.Detail, a.SourceAddress, a.PreviousHash, a.Hash))
+            .AsAsyncEnumerable();
+}

@@ -17,5 +17,10 @@ public static class AuditApi
             .WithTags("Audit")
             .WithSummary("The tenant's audit log, newest first; action may end in '.' to match a prefix")
             .RequireAuthorization(Authentication.ApiRead);
+
+        app.MapGet("/api/v1/audit/export", (ExportAudit handler) => TypedResults.Ok(handler.HandleAsync()))
+            .WithTags("Audit")
+            .WithSummary("The whole audit log, oldest first, with each entry's previous hash and hash, for an outside copy")
+            .RequireAuthorization(Authentication.ApiRead);
     }
 }

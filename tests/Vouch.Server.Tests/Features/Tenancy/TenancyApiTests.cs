@@ -100,6 +100,9 @@ public abstract class TenancyApiTests<TFactory>(TFactory factory) where TFactory
         var audit = await (await tenant.Api.GetAsync("/api/v1/audit?pageSize=2")).ReadAsync<Page<AuditEntryView>>();
         Assert.Equal([6L, 5L], audit.Items.Select(a => a.Sequence));
         Assert.True(audit.HasMore);
+        var export = await (await tenant.Api.GetAsync("/api/v1/audit/export")).ReadAsync<List<ExportedAuditEntry>>();
+        Assert.Equal([1L, 2L, 3L, 4L, 5L, 6L], export.Select(a => a.Sequence));
+        Assert.All(export.Skip(1).Zip(export), pair => Assert.Equal(pair.Second.Hash, pair.First.PreviousHash));
 
         await using var scope = factory.Services.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<Caller>().ActAsSystem(tenant.Id);
