@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Vouch.Core.Features.Tenancy;
 using Vouch.Core.Storage;
 
@@ -122,22 +124,21 @@ internal static class ContactRules
         contact.SetPhones(valid.Phones);
     }
 
-    /// <summary>The read model of contacts, projected in SQL.</summary>
-    public static IQueryable<ContactView> Project(IQueryable<Contact> contacts) =>
-        contacts.Select(c => new ContactView(
-            c.Id,
-            c.FirstName,
-            c.LastName,
-            c.Title,
-            c.CompanyId,
-            c.Company == null ? null : c.Company.Name,
-            c.Emails.OrderBy(e => e.Position).Select(e => new ContactEmailView(e.Address, e.IsDefault)).ToList(),
-            c.Phones.OrderBy(p => p.Position).Select(p => new ContactPhoneView(p.E164, p.E164, p.Type, p.IsDefault)).ToList(),
-            c.CreatedAt,
-            c.UpdatedAt));
-
-    public static ContactView WithDisplayNumbers(ContactView view) =>
-        view with { Phones = view.Phones.Select(p => p with { Display = PhoneNumberParser.Display(p.Number) }).ToList() };
+    /// <summary>
+    /// The read model of contacts, projected in SQL; the display form of each number is added as the rows are read (it is
+    /// remembered per number, see <see cref="PhoneNumberParser.Display"/>).
+    /// </summary>
+    public static readonly System.Linq.Expressions.Expression<Func<Contact, ContactView>> Projection = c => new ContactView(
+        c.Id,
+        c.FirstName,
+        c.LastName,
+        c.Title,
+        c.CompanyId,
+        c.Company == null ? null : c.Company.Name,
+        c.Emails.OrderBy(e => e.Position).Select(e => new ContactEmailView(e.Address, e.IsDefault)).ToList(),
+        c.Phones.OrderBy(p => p.Position).Select(p => new ContactPhoneView(p.E164, PhoneNumberParser.Display(p.E164), p.Type, p.IsDefault)).ToList(),
+        c.CreatedAt,
+        c.UpdatedAt);
 }
 
 public sealed class CreateContact(VouchDbContext db, Caller caller, TimeProvider clock, TenantRegions regions)
@@ -201,11 +202,27 @@ public sealed class DeleteContact(VouchDbContext db)
 
 public sealed class GetContact(VouchDbContext db)
 {
+    // Compiled once: the query filter's tenant is still read from the context passed in, at each execution.
+    private static readonly PerModel<Func<VouchDbContext, Guid, Task<ContactView?>>> ById = new(() => EF.CompileAsyncQuery(
+        (VouchDbContext db, Guid id) => db.Contacts.AsNoTracking().Where(c => c.Id == id).Select(ContactRules.Projection).SingleOrDefault()));
+
     public async Task<Outcome<ContactView>> HandleAsync(Guid id, CancellationToken ct)
     {
-        var view = await ContactRules.Project(db.Contacts.AsNoTracking().Where(c => c.Id == id)).SingleOrDefaultAsync(ct);
-        return view is null ? new NotFound("contact") : ContactRules.WithDisplayNumbers(view);
+        var view = await ById.For(db)(db, id);
+        return view is null ? new NotFound("contact") : view;
     }
+}
+
+/// <summary>
+/// A compiled query per model: EF binds a compiled query to the model it first runs with and refuses any other, and one
+/// process can hold several (one per database provider, as the tests do).
+/// </summary>
+internal sealed class PerModel<TQuery>(Func<TQuery> compile)
+    where TQuery : class
+{
+    private readonly ConditionalWeakTable<IModel, TQuery> _byModel = new();
+
+    public TQuery For(DbContext db) => _byModel.GetValue(db.Model, _ => compile());
 }
 
 public sealed record SearchContactsRequest(string? Search, Guid? CompanyId, PageRequest Page);
@@ -216,41 +233,63 @@ public sealed record SearchContactsRequest(string? Search, Guid? CompanyId, Page
 /// </summary>
 public sealed class SearchContacts(VouchDbContext db, Caller caller, TenantRegions regions)
 {
+    // The three shapes are compiled once (translating a LINQ query costs far more than running it on SQLite); a null
+    // company id drops its condition from the SQL. The tenant filter is applied as on any query, from the context passed in.
+    private static readonly PerModel<Func<VouchDbContext, Guid?, int, int, IAsyncEnumerable<ContactView>>> All = new(() => EF.CompileAsyncQuery(
+        (VouchDbContext db, Guid? companyId, int skip, int take) => db.Contacts.AsNoTracking()
+            .Where(c => companyId == null || c.CompanyId == companyId)
+            .OrderBy(c => c.LastName).ThenBy(c => c.FirstName).ThenBy(c => c.Id)
+            .Skip(skip).Take(take)
+            .Select(ContactRules.Projection)));
+
+    private static readonly PerModel<Func<VouchDbContext, Guid?, string, int, int, IAsyncEnumerable<ContactView>>> ByText = new(() => EF.CompileAsyncQuery(
+        (VouchDbContext db, Guid? companyId, string needle, int skip, int take) => db.Contacts.AsNoTracking()
+            .Where(c => (companyId == null || c.CompanyId == companyId) && c.SearchText.Contains(needle))
+            .OrderBy(c => c.LastName).ThenBy(c => c.FirstName).ThenBy(c => c.Id)
+            .Skip(skip).Take(take)
+            .Select(ContactRules.Projection)));
+
+    // A join (not IN) so the database starts from the number's index rather than walking the tenant's contacts.
+    private static readonly PerModel<Func<VouchDbContext, Guid?, string, int, int, IAsyncEnumerable<ContactView>>> ByPhone = new(() => EF.CompileAsyncQuery(
+        (VouchDbContext db, Guid? companyId, string e164, int skip, int take) => (
+                from c in db.Contacts.AsNoTracking()
+                join p in db.ContactPhones on c.Id equals p.ContactId
+                where p.E164 == e164 && (companyId == null || c.CompanyId == companyId)
+                select c)
+            .OrderBy(c => c.LastName).ThenBy(c => c.FirstName).ThenBy(c => c.Id)
+            .Skip(skip).Take(take)
+            .Select(ContactRules.Projection)));
+
     public async Task<Page<ContactView>> HandleAsync(SearchContactsRequest request, CancellationToken ct)
     {
-        var query = db.Contacts.AsNoTracking();
-        if (request.CompanyId is { } companyId)
-        {
-            query = query.Where(c => c.CompanyId == companyId);
-        }
-
+        var (skip, take) = (request.Page.Skip, request.Page.Size + 1);
+        IAsyncEnumerable<ContactView> rows;
         var search = request.Search?.Trim();
-        if (!string.IsNullOrEmpty(search))
+        if (string.IsNullOrEmpty(search))
         {
-            if (PhoneNumberParser.LooksLikePhone(search))
+            rows = All.For(db)(db, request.CompanyId, skip, take);
+        }
+        else if (PhoneNumberParser.LooksLikePhone(search))
+        {
+            var parsed = PhoneNumberParser.Parse(search, await regions.GetAsync(db, caller.TenantId!.Value, ct));
+            if (!parsed.IsValid)
             {
-                var parsed = PhoneNumberParser.Parse(search, await regions.GetAsync(db, caller.TenantId!.Value, ct));
-                if (!parsed.IsValid)
-                {
-                    return request.Page.ToPage(new List<ContactView>());
-                }
+                return request.Page.ToPage(new List<ContactView>());
+            }
 
-                // A join (not IN) so the database starts from the number's index rather than walking the tenant's contacts.
-                query = from c in query
-                        join p in db.ContactPhones on c.Id equals p.ContactId
-                        where p.E164 == parsed.E164
-                        select c;
-            }
-            else
-            {
-                var needle = search.ToLowerInvariant();
-                query = query.Where(c => c.SearchText.Contains(needle));
-            }
+            rows = ByPhone.For(db)(db, request.CompanyId, parsed.E164!, skip, take);
+        }
+        else
+        {
+            rows = ByText.For(db)(db, request.CompanyId, search.ToLowerInvariant(), skip, take);
         }
 
-        var ordered = query.OrderBy(c => c.LastName).ThenBy(c => c.FirstName).ThenBy(c => c.Id)
-            .Skip(request.Page.Skip).Take(request.Page.Size + 1);
-        var rows = await ContactRules.Project(ordered).ToListAsync(ct);
-        return request.Page.ToPage(rows.Select(ContactRules.WithDisplayNumbers).ToList());
+        var list = new List<ContactView>(take);
+        await foreach (var row in rows.WithCancellation(ct))
+        {
+            list.Add(row);
+        }
+
+        return request.Page.ToPage(list);
     }
 }
