@@ -4,6 +4,8 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Vouch.Core.Features.Tenancy;
 using Vouch.Testing;
@@ -28,6 +30,9 @@ public abstract class VouchFactory(TestDatabase database, IReadOnlyDictionary<st
     private string? _postgres;
 
     public TestDatabase Database { get; } = database;
+
+    /// <summary>The host's clock; starts at the real time so cookies issued by the framework line up with it.</summary>
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
 
     public async Task InitializeAsync()
     {
@@ -89,6 +94,7 @@ public abstract class VouchFactory(TestDatabase database, IReadOnlyDictionary<st
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
         builder.UseSetting("Vouch:DataDirectory", _data.Path);
         if (_postgres is not null)
         {

@@ -86,6 +86,24 @@ public sealed class SignInTests(SignInTests.Vouch factory) : IClassFixture<SignI
     }
 
     [Fact]
+    public async Task MemberMadeInactive_SessionEndsAtNextStampCheck()
+    {
+        var (tenant, email) = await MemberAsync(MemberRole.Technician);
+        var browser = Browser();
+        await browser.SignInAsync(email, Password);
+        var members = await (await tenant.Api.GetAsync("/api/v1/members")).ReadAsync<List<MemberView>>();
+        var before = await browser.GetAsync("/contacts");
+
+        (await tenant.Api.PutJsonAsync($"/api/v1/members/{members.Single(m => m.Email == email).Id}/role", new { role = "inactive" })).EnsureSuccessStatusCode();
+        factory.Clock.Advance(TimeSpan.FromMinutes(2));
+        var after = await browser.GetAsync("/contacts");
+
+        Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
+        Assert.StartsWith("/login", after.Headers.Location?.PathAndQuery ?? "", StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Technician_ConfigurationPages_AreForbidden_AdminsMayOpenThem()
     {
         var (_, technician) = await MemberAsync(MemberRole.Technician);
