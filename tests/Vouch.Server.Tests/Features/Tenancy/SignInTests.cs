@@ -42,8 +42,12 @@ public sealed class SignInTests(SignInTests.Vouch factory) : IClassFixture<SignI
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal("/", response.Headers.Location?.OriginalString);
         Assert.Equal(HttpStatusCode.OK, contacts.StatusCode);
-        var audit = await (await tenant.Api.GetAsync("/api/v1/audit?action=member.signed_in")).ReadAsync<Page<AuditEntryView>>();
-        Assert.Equal(ActorKind.Member, audit.Items.Single().ActorKind);
+        var signedOut = await browser.SubmitAsync("/logout", []);
+        Assert.Equal("/login", signedOut.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync("/contacts")).StatusCode);
+        var audit = await (await tenant.Api.GetAsync("/api/v1/audit?action=member.")).ReadAsync<Page<AuditEntryView>>();
+        Assert.Equal(["member.signed_out", "member.signed_in"], audit.Items.Take(2).Select(a => a.Action));
+        Assert.All(audit.Items.Take(2), a => Assert.Equal(ActorKind.Member, a.ActorKind));
     }
 
     [Fact]
