@@ -1,7 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
-using Vouch.Core.Features.Audit;
-using Vouch.Core.Features.Tenancy;
 using Vouch.Core.Storage;
 
 namespace Vouch.Data.Postgres;
@@ -22,6 +20,6 @@ public sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<Vouc
     {
         var builder = new DbContextOptionsBuilder<VouchDbContext>();
         builder.UseVouchPostgres("Host=localhost;Database=vouch_design");
-        return new VouchDbContext(builder.Options, new Caller(), new AuditChainLocks());
+        return new VouchDbContext(builder.Options);
     }
 }

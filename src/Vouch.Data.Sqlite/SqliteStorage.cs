@@ -4,8 +4,6 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Vouch.Core.Features.Audit;
-using Vouch.Core.Features.Tenancy;
 using Vouch.Core.Storage;
 
 namespace Vouch.Data.Sqlite;
@@ -83,6 +81,6 @@ public sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<VouchD
     {
         var builder = new DbContextOptionsBuilder<VouchDbContext>();
         builder.UseVouchSqlite("Data Source=design-time.db");
-        return new VouchDbContext(builder.Options, new Caller(), new AuditChainLocks());
+        return new VouchDbContext(builder.Options);
     }
 }

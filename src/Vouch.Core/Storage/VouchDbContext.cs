@@ -13,9 +13,14 @@ namespace Vouch.Core.Storage;
 /// The one database context. Every <see cref="ITenantOwned"/> entity is filtered by the caller's tenant here and nowhere else,
 /// and writes to another tenant's rows are refused on save.
 /// </summary>
-public sealed class VouchDbContext(DbContextOptions<VouchDbContext> options, Caller caller, AuditChainLocks auditLocks)
-    : IdentityUserContext<Member, Guid>(options)
+public sealed class VouchDbContext(DbContextOptions<VouchDbContext> options) : IdentityUserContext<Member, Guid>(options)
 {
+    // Appends to a tenant's chain are serialised per process; the locks live as long as the process, as contexts are pooled.
+    private static readonly AuditChainLocks AuditLocks = new();
+
+    // Set for each scope by Bind; a context without a caller sees no tenant's rows.
+    private Caller? _caller;
+
     public DbSet<Tenant> Tenants => Set<Tenant>();
 
     public DbSet<Member> Members => Set<Member>();
@@ -35,7 +40,27 @@ public sealed class VouchDbContext(DbContextOptions<VouchDbContext> options, Cal
     // Read by the query filters on every query; a scope without a tenant matches Guid.Empty, which owns nothing.
     // Lookups that must span tenants say so with IgnoreQueryFilters(); the filter itself stays a plain equality so
     // both databases can use the (TenantId, …) indexes.
-    private Guid FilterTenantId => caller.TenantId ?? Guid.Empty;
+    private Guid FilterTenantId => _caller?.TenantId ?? Guid.Empty;
+
+    /// <summary>Ties this (possibly pooled) context to the scope's caller, whose tenant every query filter reads.</summary>
+    public VouchDbContext Bind(Caller caller)
+    {
+        _caller = caller;
+        return this;
+    }
+
+    // A pooled context goes back to the pool here; forgetting the caller means a context handed out without Bind sees nothing.
+    public override void Dispose()
+    {
+        _caller = null;
+        base.Dispose();
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        _caller = null;
+        return base.DisposeAsync();
+    }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
         throw new NotSupportedException("Use SaveChangesAsync.");
@@ -177,7 +202,7 @@ public sealed class VouchDbContext(DbContextOptions<VouchDbContext> options, Cal
 
     private void GuardTenantOwnership()
     {
-        if (caller.TenantId is not { } tenantId)
+        if (_caller?.TenantId is not { } tenantId)
         {
             return;
         }
@@ -204,7 +229,7 @@ public sealed class VouchDbContext(DbContextOptions<VouchDbContext> options, Cal
         {
             foreach (var tenantId in tenantIds)
             {
-                held.Add(await auditLocks.AcquireAsync(tenantId, ct));
+                held.Add(await AuditLocks.AcquireAsync(tenantId, ct));
             }
 
             var ownTransaction = Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(ct) : null;

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Vouch.Core.Features.Tenancy;
 using Vouch.Core.Storage;
 using Vouch.Data.Postgres;
 using Vouch.Data.Sqlite;
@@ -13,7 +14,8 @@ public static class Storage
     {
         // Resolved from the final configuration (tests and hosts may add settings after the builder is made).
         services.AddSingleton(sp => Resolve(sp.GetRequiredService<IConfiguration>()));
-        services.AddDbContext<VouchDbContext>((sp, options) =>
+        // Contexts are pooled (building one per request showed in profiles); each scope binds its own Caller.
+        services.AddPooledDbContextFactory<VouchDbContext>((sp, options) =>
         {
             var settings = sp.GetRequiredService<StorageSettings>();
             if (settings.Provider == "postgres")
@@ -25,6 +27,8 @@ public static class Storage
                 options.UseVouchSqlite(settings.ConnectionString);
             }
         });
+        services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<VouchDbContext>>().CreateDbContext()
+            .Bind(sp.GetRequiredService<Caller>()));
         return services;
     }
 

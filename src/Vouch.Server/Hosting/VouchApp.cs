@@ -37,7 +37,6 @@ public static class VouchApp
         builder.Services.AddMemoryCache();
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<Caller>();
-        builder.Services.AddSingleton<AuditChainLocks>();
         builder.Services.AddScoped<AuditLog>();
         builder.Services.AddSingleton<ApiKeyAuthenticator>();
         builder.Services.AddSingleton<TenantRegions>();

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Vouch.Core.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Vouch.Core;
 using Vouch.Core.Features.Audit;
@@ -104,6 +106,23 @@ public abstract class TenantIsolationTests<TFactory>(TFactory factory) where TFa
             .ToHashSet(StringComparer.Ordinal);
         Assert.Equal(21, apiEndpoints.Count);
         Assert.Equal(apiEndpoints.Order(StringComparer.Ordinal), covered.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task PooledContext_WithoutACaller_SeesNoTenantsRows()
+    {
+        var tenant = await factory.CreateTenantAsync("Pool " + Guid.NewGuid().ToString("N")[..8]);
+        (await tenant.Api.PostJsonAsync("/api/v1/contacts", new { firstName = "Pia" })).EnsureSuccessStatusCode();
+        Assert.Single((await (await tenant.Api.GetAsync("/api/v1/contacts")).ReadAsync<Page<ContactView>>()).Items);
+
+        // The pool hands back contexts that served the requests above; none may still carry that request's tenant.
+        var pool = factory.Services.GetRequiredService<IDbContextFactory<VouchDbContext>>();
+        for (var i = 0; i < 4; i++)
+        {
+            await using var db = pool.CreateDbContext();
+            Assert.Equal(0, await db.Contacts.CountAsync());
+            Assert.Equal(0, await db.AuditEntries.CountAsync());
+        }
     }
 
     private static async Task<string> SnapshotAsync(HttpClient api, Guid companyId, Guid contactId) =>
