@@ -128,8 +128,8 @@ for k in $(seq 0 63); do
     2) PHONE_TERMS+=("1%20$area%20$exch%20$line") ;;
   esac
 done
-# Name searches: fragments of last names, first names and companies, from common to rare.
-NAME_TERMS=(ander garc nguy son mart patel okaf tanak lee john wils priya kwam mary ross dub)
+# Name searches: word prefixes of last and first names, from common to rare.
+NAME_TERMS=(ander garc nguy smi mart patel okaf tanak lee john wils priya kwam mary ross dub)
 
 # Every search term must find something, and each phone exactly one contact; a create must answer 201.
 for term in "${PHONE_TERMS[@]}"; do

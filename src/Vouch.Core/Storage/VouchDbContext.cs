@@ -35,6 +35,8 @@ public sealed class VouchDbContext(DbContextOptions<VouchDbContext> options) : I
 
     public DbSet<ContactPhone> ContactPhones => Set<ContactPhone>();
 
+    public DbSet<ContactSearchTerm> ContactSearchTerms => Set<ContactSearchTerm>();
+
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     // Read by the query filters on every query; a scope without a tenant matches Guid.Empty, which owns nothing.
@@ -136,12 +138,12 @@ public sealed class VouchDbContext(DbContextOptions<VouchDbContext> options) : I
             b.Property(c => c.FirstName).HasMaxLength(100);
             b.Property(c => c.LastName).HasMaxLength(100);
             b.Property(c => c.Title).HasMaxLength(200);
-            b.Property(c => c.SearchText).HasMaxLength(2000);
             b.HasIndex(c => new { c.TenantId, c.LastName, c.FirstName });
             b.HasIndex(c => c.CompanyId);
             b.HasOne(c => c.Company).WithMany().HasForeignKey(c => c.CompanyId).OnDelete(DeleteBehavior.SetNull);
             b.HasMany(c => c.Emails).WithOne().HasForeignKey(e => e.ContactId).OnDelete(DeleteBehavior.Cascade);
             b.HasMany(c => c.Phones).WithOne().HasForeignKey(p => p.ContactId).OnDelete(DeleteBehavior.Cascade);
+            b.HasMany(c => c.SearchTerms).WithOne().HasForeignKey(t => t.ContactId).OnDelete(DeleteBehavior.Cascade);
             b.HasOne<Tenant>().WithMany().HasForeignKey(c => c.TenantId).OnDelete(DeleteBehavior.Restrict);
         });
 
@@ -151,6 +153,12 @@ public sealed class VouchDbContext(DbContextOptions<VouchDbContext> options) : I
             b.Property(e => e.AddressNormalized).HasMaxLength(254);
             // Address first: a tenant-first index would tempt SQLite away from the ContactId index when loading a contact's rows.
             b.HasIndex(e => new { e.AddressNormalized, e.TenantId });
+        });
+
+        builder.Entity<ContactSearchTerm>(b =>
+        {
+            b.Property(t => t.Term).HasMaxLength(ContactSearchTerm.MaxLength);
+            b.HasIndex(t => new { t.TenantId, t.Term });
         });
 
         builder.Entity<ContactPhone>(b =>

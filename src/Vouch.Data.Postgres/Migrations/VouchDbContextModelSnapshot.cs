@@ -231,11 +231,6 @@ namespace Vouch.Data.Postgres.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
-                    b.Property<string>("SearchText")
-                        .IsRequired()
-                        .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)");
-
                     b.Property<Guid>("TenantId")
                         .HasColumnType("uuid");
 
@@ -325,6 +320,31 @@ namespace Vouch.Data.Postgres.Migrations
                     b.HasIndex("E164", "TenantId");
 
                     b.ToTable("ContactPhones");
+                });
+
+            modelBuilder.Entity("Vouch.Core.Features.Directory.ContactSearchTerm", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ContactId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Term")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ContactId");
+
+                    b.HasIndex("TenantId", "Term");
+
+                    b.ToTable("ContactSearchTerms");
                 });
 
             modelBuilder.Entity("Vouch.Core.Features.Tenancy.ApiKey", b =>
@@ -574,6 +594,15 @@ namespace Vouch.Data.Postgres.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Vouch.Core.Features.Directory.ContactSearchTerm", b =>
+                {
+                    b.HasOne("Vouch.Core.Features.Directory.Contact", null)
+                        .WithMany("SearchTerms")
+                        .HasForeignKey("ContactId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Vouch.Core.Features.Tenancy.ApiKey", b =>
                 {
                     b.HasOne("Vouch.Core.Features.Tenancy.Tenant", null)
@@ -597,6 +626,8 @@ namespace Vouch.Data.Postgres.Migrations
                     b.Navigation("Emails");
 
                     b.Navigation("Phones");
+
+                    b.Navigation("SearchTerms");
                 });
 #pragma warning restore 612, 618
         }

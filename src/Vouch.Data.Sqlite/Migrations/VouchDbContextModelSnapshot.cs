@@ -224,11 +224,6 @@ namespace Vouch.Data.Sqlite.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("SearchText")
-                        .IsRequired()
-                        .HasMaxLength(2000)
-                        .HasColumnType("TEXT");
-
                     b.Property<Guid>("TenantId")
                         .HasColumnType("TEXT");
 
@@ -318,6 +313,31 @@ namespace Vouch.Data.Sqlite.Migrations
                     b.HasIndex("E164", "TenantId");
 
                     b.ToTable("ContactPhones");
+                });
+
+            modelBuilder.Entity("Vouch.Core.Features.Directory.ContactSearchTerm", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ContactId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Term")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ContactId");
+
+                    b.HasIndex("TenantId", "Term");
+
+                    b.ToTable("ContactSearchTerms");
                 });
 
             modelBuilder.Entity("Vouch.Core.Features.Tenancy.ApiKey", b =>
@@ -567,6 +587,15 @@ namespace Vouch.Data.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Vouch.Core.Features.Directory.ContactSearchTerm", b =>
+                {
+                    b.HasOne("Vouch.Core.Features.Directory.Contact", null)
+                        .WithMany("SearchTerms")
+                        .HasForeignKey("ContactId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Vouch.Core.Features.Tenancy.ApiKey", b =>
                 {
                     b.HasOne("Vouch.Core.Features.Tenancy.Tenant", null)
@@ -590,6 +619,8 @@ namespace Vouch.Data.Sqlite.Migrations
                     b.Navigation("Emails");
 
                     b.Navigation("Phones");
+
+                    b.Navigation("SearchTerms");
                 });
 #pragma warning restore 612, 618
         }

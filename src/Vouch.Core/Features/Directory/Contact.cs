@@ -38,8 +38,8 @@ public sealed class Contact : ITenantOwned
 
     public string? Title { get; private set; }
 
-    /// <summary>Lower-case names and addresses in one column, for substring search on both databases.</summary>
-    public string SearchText { get; private set; } = "";
+    /// <summary>The words this contact is found by; kept in step with its names, title and addresses.</summary>
+    public List<ContactSearchTerm> SearchTerms { get; private set; } = [];
 
     public List<ContactEmail> Emails { get; private set; } = [];
 
@@ -85,9 +85,20 @@ public sealed class Contact : ITenantOwned
         }
     }
 
-    private void RefreshSearchText() =>
-        SearchText = string.Join(' ', new[] { FirstName, LastName, Title ?? "" }.Concat(Emails.Select(e => e.AddressNormalized)))
-            .ToLowerInvariant();
+    private void RefreshSearchText()
+    {
+        var terms = ContactSearch.Of(FirstName, LastName, Title, Emails.Select(e => e.Address));
+        if (terms.SetEquals(SearchTerms.Select(t => t.Term)))
+        {
+            return;
+        }
+
+        SearchTerms.Clear();
+        foreach (var term in terms)
+        {
+            SearchTerms.Add(new ContactSearchTerm(Guid.CreateVersion7(), TenantId, Id, term));
+        }
+    }
 }
 
 public sealed class ContactEmail : ITenantOwned

@@ -165,7 +165,7 @@ public sealed class UpdateContact(VouchDbContext db, Caller caller, TimeProvider
 {
     public async Task<Outcome<ContactView>> HandleAsync(Guid id, ContactInput input, CancellationToken ct)
     {
-        var contact = await db.Contacts.Include(c => c.Emails).Include(c => c.Phones).SingleOrDefaultAsync(c => c.Id == id, ct);
+        var contact = await db.Contacts.Include(c => c.Emails).Include(c => c.Phones).Include(c => c.SearchTerms).SingleOrDefaultAsync(c => c.Id == id, ct);
         if (contact is null)
         {
             return new NotFound("contact");
@@ -188,7 +188,7 @@ public sealed class DeleteContact(VouchDbContext db)
 {
     public async Task<Outcome<bool>> HandleAsync(Guid id, CancellationToken ct)
     {
-        var contact = await db.Contacts.Include(c => c.Emails).Include(c => c.Phones).SingleOrDefaultAsync(c => c.Id == id, ct);
+        var contact = await db.Contacts.Include(c => c.Emails).Include(c => c.Phones).Include(c => c.SearchTerms).SingleOrDefaultAsync(c => c.Id == id, ct);
         if (contact is null)
         {
             return new NotFound("contact");
@@ -228,8 +228,9 @@ internal sealed class PerModel<TQuery>(Func<TQuery> compile)
 public sealed record SearchContactsRequest(string? Search, Guid? CompanyId, PageRequest Page);
 
 /// <summary>
-/// Finds contacts by name, title or e-mail (substring) or by phone number in any format: a search that reads as a number
-/// is parsed to E.164 in the tenant's region and matched exactly.
+/// Finds contacts by the start of their names, title words or e-mail addresses (every word of the search must start one of
+/// the contact's words), or by phone number in any format: a search that reads as a number is parsed to E.164 in the
+/// tenant's region and matched exactly.
 /// </summary>
 public sealed class SearchContacts(VouchDbContext db, Caller caller, TenantRegions regions)
 {
@@ -242,9 +243,16 @@ public sealed class SearchContacts(VouchDbContext db, Caller caller, TenantRegio
             .Skip(skip).Take(take)
             .Select(ContactRules.Projection)));
 
-    private static readonly PerModel<Func<VouchDbContext, Guid?, string, int, int, IAsyncEnumerable<ContactView>>> ByText = new(() => EF.CompileAsyncQuery(
-        (VouchDbContext db, Guid? companyId, string needle, int skip, int take) => db.Contacts.AsNoTracking()
-            .Where(c => (companyId == null || c.CompanyId == companyId) && c.SearchText.Contains(needle))
+    // A word prefix is an index range on (TenantId, Term) — [prefix, upper) — checked again with StartsWith, which keeps the
+    // answer right whatever the database's collation. Distinct: one contact can have several words with the prefix.
+    private static readonly PerModel<Func<VouchDbContext, Guid?, string, string, int, int, IAsyncEnumerable<ContactView>>> ByWord = new(() => EF.CompileAsyncQuery(
+        (VouchDbContext db, Guid? companyId, string prefix, string upper, int skip, int take) => (
+                from c in db.Contacts.AsNoTracking()
+                join id in db.ContactSearchTerms
+                    .Where(t => string.Compare(t.Term, prefix) >= 0 && string.Compare(t.Term, upper) < 0 && t.Term.StartsWith(prefix))
+                    .Select(t => t.ContactId).Distinct() on c.Id equals id
+                where companyId == null || c.CompanyId == companyId
+                select c)
             .OrderBy(c => c.LastName).ThenBy(c => c.FirstName).ThenBy(c => c.Id)
             .Skip(skip).Take(take)
             .Select(ContactRules.Projection)));
@@ -281,7 +289,15 @@ public sealed class SearchContacts(VouchDbContext db, Caller caller, TenantRegio
         }
         else
         {
-            rows = ByText.For(db)(db, request.CompanyId, search.ToLowerInvariant(), skip, take);
+            var prefixes = ContactSearch.Prefixes(search);
+            if (prefixes.Count == 0)
+            {
+                return request.Page.ToPage(new List<ContactView>());
+            }
+
+            rows = prefixes.Count == 1 && ContactSearch.UpperBound(prefixes[0]) is { } upper
+                ? ByWord.For(db)(db, request.CompanyId, prefixes[0], upper, skip, take)
+                : ByEveryWord(prefixes, request.CompanyId, skip, take);
         }
 
         var list = new List<ContactView>(take);
@@ -291,5 +307,28 @@ public sealed class SearchContacts(VouchDbContext db, Caller caller, TenantRegio
         }
 
         return request.Page.ToPage(list);
+    }
+
+    // Several words (each must start a word of the contact), or a prefix without a safe range: not compiled, less common.
+    private IAsyncEnumerable<ContactView> ByEveryWord(IReadOnlyList<string> prefixes, Guid? companyId, int skip, int take)
+    {
+        var first = prefixes[0];
+        var query = from c in db.Contacts.AsNoTracking()
+                    join id in db.ContactSearchTerms.Where(t => t.Term.StartsWith(first)).Select(t => t.ContactId).Distinct() on c.Id equals id
+                    select c;
+        foreach (var prefix in prefixes.Skip(1))
+        {
+            query = query.Where(c => db.ContactSearchTerms.Any(t => t.ContactId == c.Id && t.Term.StartsWith(prefix)));
+        }
+
+        if (companyId is not null)
+        {
+            query = query.Where(c => c.CompanyId == companyId);
+        }
+
+        return query.OrderBy(c => c.LastName).ThenBy(c => c.FirstName).ThenBy(c => c.Id)
+            .Skip(skip).Take(take)
+            .Select(ContactRules.Projection)
+            .AsAsyncEnumerable();
     }
 }

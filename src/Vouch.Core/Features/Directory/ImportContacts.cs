@@ -243,7 +243,7 @@ public sealed class ImportContacts(VouchDbContext db, Caller caller, AuditLog au
             return (Contact?)null;
         }
 
-        return await db.Contacts.Include(c => c.Emails).Include(c => c.Phones).SingleAsync(c => c.Id == ids[0], ct);
+        return await db.Contacts.Include(c => c.Emails).Include(c => c.Phones).Include(c => c.SearchTerms).SingleAsync(c => c.Id == ids[0], ct);
     }
 
     private sealed record RowFields(string FirstName, string LastName, string Title, string Company, string Email, string Mobile, string Office, string Home)

@@ -42,6 +42,32 @@ public abstract class ContactsApiTests<TFactory>(TFactory factory) where TFactor
     }
 
     [Fact]
+    public async Task Search_ByWordPrefixes_IgnoresAccentsAndFollowsRenames()
+    {
+        var tenant = await factory.CreateTenantAsync("Words " + Guid.NewGuid().ToString("N")[..8]);
+        var jose = await (await tenant.Api.PostJsonAsync("/api/v1/contacts", new { firstName = "José", lastName = "Núñez", title = "Office Manager" }))
+            .ReadAsync<ContactView>(HttpStatusCode.Created);
+        (await tenant.Api.PostJsonAsync("/api/v1/contacts", new { firstName = "Josephine", lastName = "Baker", title = "Accountant" })).EnsureSuccessStatusCode();
+
+        async Task<string[]> Find(string search) =>
+            (await (await tenant.Api.GetAsync($"/api/v1/contacts?search={Uri.EscapeDataString(search)}")).ReadAsync<Page<ContactView>>())
+            .Items.Select(c => c.LastName).ToArray();
+
+        Assert.Equal(["Baker", "Núñez"], await Find("jos"));
+        Assert.Equal(["Núñez"], await Find("jose nunez"));
+        Assert.Equal(["Núñez"], await Find("Manager, José"));
+        Assert.Empty(await Find("unez"));
+        Assert.Empty(await Find("nunez baker"));
+        Assert.Equal(["Baker"], await Find("jose baker"));
+
+        (await tenant.Api.PutJsonAsync($"/api/v1/contacts/{jose.Id}", new { firstName = "José", lastName = "Ortiz" })).EnsureSuccessStatusCode();
+
+        Assert.Empty(await Find("nunez"));
+        Assert.Empty(await Find("manager"));
+        Assert.Equal(["Ortiz"], await Find("ort"));
+    }
+
+    [Fact]
     public async Task Create_InvalidFields_AnswersProblemNamingEachField()
     {
         var tenant = await factory.CreateTenantAsync("Invalid " + Guid.NewGuid().ToString("N")[..8]);

@@ -13,7 +13,7 @@ using Vouch.Core.Storage;
 namespace Vouch.Data.Postgres.Migrations
 {
     [DbContext(typeof(VouchDbContext))]
-    [Migration("20261124160538_Initial")]
+    [Migration("20261124165009_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -234,11 +234,6 @@ namespace Vouch.Data.Postgres.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
-                    b.Property<string>("SearchText")
-                        .IsRequired()
-                        .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)");
-
                     b.Property<Guid>("TenantId")
                         .HasColumnType("uuid");
 
@@ -328,6 +323,31 @@ namespace Vouch.Data.Postgres.Migrations
                     b.HasIndex("E164", "TenantId");
 
                     b.ToTable("ContactPhones");
+                });
+
+            modelBuilder.Entity("Vouch.Core.Features.Directory.ContactSearchTerm", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ContactId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Term")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ContactId");
+
+                    b.HasIndex("TenantId", "Term");
+
+                    b.ToTable("ContactSearchTerms");
                 });
 
             modelBuilder.Entity("Vouch.Core.Features.Tenancy.ApiKey", b =>
@@ -577,6 +597,15 @@ namespace Vouch.Data.Postgres.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Vouch.Core.Features.Directory.ContactSearchTerm", b =>
+                {
+                    b.HasOne("Vouch.Core.Features.Directory.Contact", null)
+                        .WithMany("SearchTerms")
+                        .HasForeignKey("ContactId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Vouch.Core.Features.Tenancy.ApiKey", b =>
                 {
                     b.HasOne("Vouch.Core.Features.Tenancy.Tenant", null)
@@ -600,6 +629,8 @@ namespace Vouch.Data.Postgres.Migrations
                     b.Navigation("Emails");
 
                     b.Navigation("Phones");
+
+                    b.Navigation("SearchTerms");
                 });
 #pragma warning restore 612, 618
         }
