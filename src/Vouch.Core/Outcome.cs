@@ -18,6 +18,9 @@ public sealed record Conflict(string Field, string Reason) : Failure;
 /// <summary>The caller may not do this.</summary>
 public sealed record Forbidden(string Reason) : Failure;
 
+/// <summary>A rate limit refused the request; it may be tried again after <paramref name="RetryAfter"/>.</summary>
+public sealed record TooManyRequests(string Reason, TimeSpan RetryAfter) : Failure;
+
 /// <summary>The result of a use case: a value or a failure.</summary>
 public readonly record struct Outcome<T>
 {

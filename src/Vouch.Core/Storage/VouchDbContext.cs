@@ -1,11 +1,15 @@
 using System.Linq.Expressions;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Vouch.Core.Features.Audit;
+using Vouch.Core.Features.Delivery;
 using Vouch.Core.Features.Directory;
 using Vouch.Core.Features.Tenancy;
+using Vouch.Core.Features.Verification;
+using Vouch.Core.Ports;
 
 namespace Vouch.Core.Storage;
 
@@ -13,7 +17,7 @@ namespace Vouch.Core.Storage;
 /// The one database context. Every <see cref="ITenantOwned"/> entity is filtered by the caller's tenant here and nowhere else,
 /// and writes to another tenant's rows are refused on save.
 /// </summary>
-public sealed class VouchDbContext(DbContextOptions<VouchDbContext> options) : IdentityUserContext<Member, Guid>(options)
+public sealed class VouchDbContext(DbContextOptions<VouchDbContext> options) : IdentityUserContext<Member, Guid>(options), IDataProtectionKeyContext
 {
     // Appends to a tenant's chain are serialised per process; the locks live as long as the process, as contexts are pooled.
     private static readonly AuditChainLocks AuditLocks = new();
@@ -38,6 +42,19 @@ public sealed class VouchDbContext(DbContextOptions<VouchDbContext> options) : I
     public DbSet<ContactSearchTerm> ContactSearchTerms => Set<ContactSearchTerm>();
 
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    public DbSet<ContactVerification> Verifications => Set<ContactVerification>();
+
+    public DbSet<VerificationSettings> VerificationSettings => Set<VerificationSettings>();
+
+    public DbSet<DeliverySettings> DeliverySettings => Set<DeliverySettings>();
+
+    public DbSet<OutboundMessage> OutboundMessages => Set<OutboundMessage>();
+
+    public DbSet<ServerKey> ServerKeys => Set<ServerKey>();
+
+    /// <summary>The data-protection key ring, shared by every node (cookies, encrypted credentials and queued messages).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     // Read by the query filters on every query; a scope without a tenant matches Guid.Empty, which owns nothing.
     // Lookups that must span tenants say so with IgnoreQueryFilters(); the filter itself stays a plain equality so
@@ -64,8 +81,17 @@ public sealed class VouchDbContext(DbContextOptions<VouchDbContext> options) : I
         return base.DisposeAsync();
     }
 
-    public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
-        throw new NotSupportedException("Use SaveChangesAsync.");
+    // Only the data-protection key store saves synchronously; audited changes must take the async path that chains them.
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        if (ChangeTracker.Entries<AuditEntry>().Any(e => e.State == EntityState.Added))
+        {
+            throw new NotSupportedException("Use SaveChangesAsync.");
+        }
+
+        GuardTenantOwnership();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
@@ -86,6 +112,13 @@ public sealed class VouchDbContext(DbContextOptions<VouchDbContext> options) : I
         configurationBuilder.Properties<ApiKeyScope>().HaveConversion<string>().HaveMaxLength(20);
         configurationBuilder.Properties<PhoneType>().HaveConversion<string>().HaveMaxLength(20);
         configurationBuilder.Properties<ActorKind>().HaveConversion<string>().HaveMaxLength(20);
+        configurationBuilder.Properties<VerificationChannel>().HaveConversion<string>().HaveMaxLength(20);
+        configurationBuilder.Properties<VerificationStatus>().HaveConversion<string>().HaveMaxLength(20);
+        configurationBuilder.Properties<DeliveryState>().HaveConversion<string>().HaveMaxLength(20);
+        configurationBuilder.Properties<Medium>().HaveConversion<string>().HaveMaxLength(20);
+        configurationBuilder.Properties<MessageProvider>().HaveConversion<string>().HaveMaxLength(20);
+        configurationBuilder.Properties<MessageState>().HaveConversion<string>().HaveMaxLength(20);
+        configurationBuilder.Properties<SmtpSecurity>().HaveConversion<string>().HaveMaxLength(20);
         configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
     }
 
@@ -181,6 +214,61 @@ public sealed class VouchDbContext(DbContextOptions<VouchDbContext> options) : I
             b.HasIndex(a => new { a.TenantId, a.Sequence }).IsUnique();
             b.HasIndex(a => new { a.TenantId, a.Action, a.OccurredAt });
             b.HasOne<Tenant>().WithMany().HasForeignKey(a => a.TenantId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<ContactVerification>(b =>
+        {
+            b.ToTable("Verifications");
+            b.Property(v => v.Destination).HasMaxLength(254);
+            b.Property(v => v.DestinationMasked).HasMaxLength(254);
+            b.Property(v => v.TicketReference).HasMaxLength(100);
+            b.Property(v => v.Note).HasMaxLength(500);
+            b.Property(v => v.RequestedByName).HasMaxLength(300);
+            b.Property(v => v.CompletedBy).HasMaxLength(300);
+            b.Property(v => v.SecretHash).HasMaxLength(64);
+            b.Property(v => v.DeliveryError).HasMaxLength(500);
+            // Single use under concurrency: an update only lands if nobody changed the state or the attempts since it was read.
+            b.Property(v => v.Status).IsConcurrencyToken();
+            b.Property(v => v.WrongAttempts).IsConcurrencyToken();
+            b.HasIndex(v => v.SecretHash).IsUnique();
+            b.HasIndex(v => new { v.TenantId, v.ContactId, v.CreatedAt });
+            b.HasIndex(v => new { v.Status, v.ExpiresAt });
+            b.HasOne<Contact>().WithMany().HasForeignKey(v => v.ContactId).OnDelete(DeleteBehavior.Cascade);
+            b.HasOne<Tenant>().WithMany().HasForeignKey(v => v.TenantId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<VerificationSettings>(b =>
+        {
+            b.HasKey(s => s.TenantId);
+            b.ComplexProperty(s => s.Templates, x => x.ToJson());
+            b.ComplexProperty(s => s.Branding, x => x.ToJson());
+            b.HasOne<Tenant>().WithOne().HasForeignKey<VerificationSettings>(s => s.TenantId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<DeliverySettings>(b =>
+        {
+            b.HasKey(s => s.TenantId);
+            b.ComplexProperty(s => s.Twilio, x => x.ToJson());
+            b.ComplexProperty(s => s.Smtp, x => x.ToJson());
+            b.HasOne<Tenant>().WithOne().HasForeignKey<DeliverySettings>(s => s.TenantId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<OutboundMessage>(b =>
+        {
+            b.Property(m => m.To).HasMaxLength(254);
+            b.Property(m => m.ProviderMessageId).HasMaxLength(100);
+            b.Property(m => m.LastError).HasMaxLength(500);
+            b.HasIndex(m => new { m.State, m.NextAttemptAt });
+            b.HasIndex(m => m.LockToken);
+            b.HasIndex(m => new { m.TenantId, m.Provider, m.CreatedAt });
+            b.HasIndex(m => m.VerificationId);
+            b.HasOne<Tenant>().WithMany().HasForeignKey(m => m.TenantId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<ServerKey>(b =>
+        {
+            b.HasKey(k => k.Name);
+            b.Property(k => k.Name).HasMaxLength(100);
         });
 
         foreach (var entity in builder.Model.GetEntityTypes())

@@ -23,6 +23,25 @@ namespace Vouch.Data.Postgres.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys");
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserClaim<System.Guid>", b =>
                 {
                     b.Property<int>("Id")
@@ -153,6 +172,153 @@ namespace Vouch.Data.Postgres.Migrations
                     b.HasIndex("TenantId", "Action", "OccurredAt");
 
                     b.ToTable("AuditEntries");
+                });
+
+            modelBuilder.Entity("Vouch.Core.Features.Delivery.DeliverySettings", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("EmailProvider")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("SmsProvider")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Smtp", "Vouch.Core.Features.Delivery.DeliverySettings.Smtp#SmtpRelay", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<string>("FromAddress");
+
+                            b1.Property<string>("FromName");
+
+                            b1.Property<string>("Host");
+
+                            b1.Property<string>("PasswordProtected");
+
+                            b1.Property<int>("Port");
+
+                            b1.Property<string>("Security")
+                                .IsRequired()
+                                .HasMaxLength(20);
+
+                            b1.Property<string>("UserName");
+
+                            b1
+                                .ToJson("Smtp")
+                                .HasColumnType("jsonb");
+                        });
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Twilio", "Vouch.Core.Features.Delivery.DeliverySettings.Twilio#TwilioAccount", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<string>("AccountSid");
+
+                            b1.Property<string>("AuthTokenProtected");
+
+                            b1.Property<string>("FromNumber");
+
+                            b1.Property<string>("MessagingServiceSid");
+
+                            b1
+                                .ToJson("Twilio")
+                                .HasColumnType("jsonb");
+                        });
+
+                    b.HasKey("TenantId");
+
+                    b.ToTable("DeliverySettings");
+                });
+
+            modelBuilder.Entity("Vouch.Core.Features.Delivery.OutboundMessage", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("FailedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("HtmlBody")
+                        .HasColumnType("text");
+
+                    b.Property<bool>("IsProtected")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<Guid?>("LockToken")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("LockedUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Medium")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateTime>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("ProviderMessageId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTime?>("SentAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Subject")
+                        .HasColumnType("text");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("TextBody")
+                        .HasColumnType("text");
+
+                    b.Property<string>("To")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)");
+
+                    b.Property<Guid?>("VerificationId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LockToken");
+
+                    b.HasIndex("VerificationId");
+
+                    b.HasIndex("State", "NextAttemptAt");
+
+                    b.HasIndex("TenantId", "Provider", "CreatedAt");
+
+                    b.ToTable("OutboundMessages");
                 });
 
             modelBuilder.Entity("Vouch.Core.Features.Directory.Company", b =>
@@ -515,6 +681,194 @@ namespace Vouch.Data.Postgres.Migrations
                     b.ToTable("Tenants");
                 });
 
+            modelBuilder.Entity("Vouch.Core.Features.Verification.ContactVerification", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateTime?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CompletedBy")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<Guid>("ContactId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DeliveryError")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("DeliveryState")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Destination")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)");
+
+                    b.Property<string>("DestinationMasked")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("LinkOpenedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("MaxAttempts")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<Guid?>("RequestedById")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("RequestedByKind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("RequestedByName")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<string>("SecretHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Status")
+                        .IsConcurrencyToken()
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("TicketReference")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTime?>("VerifiedUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("WrongAttempts")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ContactId");
+
+                    b.HasIndex("SecretHash")
+                        .IsUnique();
+
+                    b.HasIndex("Status", "ExpiresAt");
+
+                    b.HasIndex("TenantId", "ContactId", "CreatedAt");
+
+                    b.ToTable("Verifications", (string)null);
+                });
+
+            modelBuilder.Entity("Vouch.Core.Features.Verification.VerificationSettings", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("HistoryLength")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("LifetimeMinutes")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("MaxAttempts")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("RequireNoteForNonDefaultDestination")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("VerifiedWindowMinutes")
+                        .HasColumnType("integer");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Branding", "Vouch.Core.Features.Verification.VerificationSettings.Branding#Branding", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<string>("Footer");
+
+                            b1.Property<string>("LogoUrl");
+
+                            b1.Property<string>("PrimaryColor")
+                                .IsRequired();
+
+                            b1
+                                .ToJson("Branding")
+                                .HasColumnType("jsonb");
+                        });
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Templates", "Vouch.Core.Features.Verification.VerificationSettings.Templates#MessageTemplates", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<string>("EmailCodeHtml");
+
+                            b1.Property<string>("EmailCodeSubject");
+
+                            b1.Property<string>("EmailCodeText");
+
+                            b1.Property<string>("EmailLinkHtml");
+
+                            b1.Property<string>("EmailLinkSubject");
+
+                            b1.Property<string>("EmailLinkText");
+
+                            b1.Property<string>("SmsCode");
+
+                            b1.Property<string>("SmsLink");
+
+                            b1
+                                .ToJson("Templates")
+                                .HasColumnType("jsonb");
+                        });
+
+                    b.HasKey("TenantId");
+
+                    b.ToTable("VerificationSettings");
+                });
+
+            modelBuilder.Entity("Vouch.Core.Storage.ServerKey", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("ProtectedValue")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("ServerKeys");
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserClaim<System.Guid>", b =>
                 {
                     b.HasOne("Vouch.Core.Features.Tenancy.Member", null)
@@ -543,6 +897,24 @@ namespace Vouch.Data.Postgres.Migrations
                 });
 
             modelBuilder.Entity("Vouch.Core.Features.Audit.AuditEntry", b =>
+                {
+                    b.HasOne("Vouch.Core.Features.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Vouch.Core.Features.Delivery.DeliverySettings", b =>
+                {
+                    b.HasOne("Vouch.Core.Features.Tenancy.Tenant", null)
+                        .WithOne()
+                        .HasForeignKey("Vouch.Core.Features.Delivery.DeliverySettings", "TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Vouch.Core.Features.Delivery.OutboundMessage", b =>
                 {
                     b.HasOne("Vouch.Core.Features.Tenancy.Tenant", null)
                         .WithMany()
@@ -618,6 +990,30 @@ namespace Vouch.Data.Postgres.Migrations
                         .WithMany()
                         .HasForeignKey("TenantId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Vouch.Core.Features.Verification.ContactVerification", b =>
+                {
+                    b.HasOne("Vouch.Core.Features.Directory.Contact", null)
+                        .WithMany()
+                        .HasForeignKey("ContactId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Vouch.Core.Features.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Vouch.Core.Features.Verification.VerificationSettings", b =>
+                {
+                    b.HasOne("Vouch.Core.Features.Tenancy.Tenant", null)
+                        .WithOne()
+                        .HasForeignKey("Vouch.Core.Features.Verification.VerificationSettings", "TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

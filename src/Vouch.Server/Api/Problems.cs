@@ -28,8 +28,19 @@ public static class Problems
         Vouch.Core.Conflict conflict => TypedResults.Problem(statusCode: 409, title: "Conflict", detail: $"{conflict.Field} {conflict.Reason}",
             extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [conflict.Field] = [conflict.Reason] } }),
         Forbidden forbidden => TypedResults.Problem(statusCode: 403, title: "Forbidden", detail: forbidden.Reason),
+        Vouch.Core.Features.Verification.WrongCode wrong => TypedResults.Problem(statusCode: 400, title: "Wrong code",
+            detail: wrong.AttemptsRemaining == 0 ? "code is wrong; no attempts remain and the verification has failed" : $"code is wrong; {wrong.AttemptsRemaining} attempts remain",
+            extensions: new Dictionary<string, object?>
+            {
+                ["attemptsRemaining"] = wrong.AttemptsRemaining,
+                ["errors"] = new Dictionary<string, string[]> { ["code"] = [wrong.AttemptsRemaining == 0 ? "is wrong; the verification has failed" : $"is wrong; {wrong.AttemptsRemaining} attempts remain"] },
+            }),
+        TooManyRequests limited => new RetryAfterResult(limited.RetryAfter,
+            TypedResults.Problem(statusCode: 429, title: "Too many requests", detail: $"{limited.Reason}; retry after {RetrySeconds(limited.RetryAfter)} s")),
         _ => TypedResults.Problem(statusCode: 500, title: "Unexpected failure"),
     };
+
+    public static int RetrySeconds(TimeSpan retryAfter) => Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
 
     public static IResult Ok<T>(Outcome<T> outcome) => outcome.Succeeded ? TypedResults.Ok(outcome.Value) : From(outcome.Failure!);
 
@@ -45,5 +56,15 @@ public static class Problems
         request = outcome.Value;
         problem = outcome.Succeeded ? null : From(outcome.Failure!);
         return outcome.Succeeded;
+    }
+}
+
+/// <summary>A 429 problem with the Retry-After header (in whole seconds) that clients and proxies honour.</summary>
+internal sealed class RetryAfterResult(TimeSpan retryAfter, IResult problem) : IResult
+{
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        httpContext.Response.Headers.RetryAfter = Problems.RetrySeconds(retryAfter).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return problem.ExecuteAsync(httpContext);
     }
 }

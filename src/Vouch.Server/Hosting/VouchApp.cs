@@ -8,7 +8,9 @@ using Vouch.Core.Features.Tenancy;
 using Vouch.Core.Storage;
 using Vouch.Server.Api;
 using Vouch.Server.Features.Audit;
+using Vouch.Server.Features.Delivery;
 using Vouch.Server.Features.Directory;
+using Vouch.Server.Features.Verification;
 using Vouch.Server.Features.Tenancy;
 
 namespace Vouch.Server.Hosting;
@@ -44,6 +46,8 @@ public static class VouchApp
         AddUseCases(builder.Services);
 
         builder.Services.AddVouchStorage();
+        builder.Services.AddVouchDelivery(builder.Configuration);
+        builder.Services.AddSignalR();
         builder.Services.AddVouchAuthentication();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequestHandler>();
@@ -57,6 +61,7 @@ public static class VouchApp
             o.Conventions.AllowAnonymousToPage("/Tenancy/Login");
             o.Conventions.AllowAnonymousToPage("/Tenancy/Setup");
             o.Conventions.AllowAnonymousToPage("/Shared/Error");
+            o.Conventions.AllowAnonymousToPage("/Verification/Link");
         });
         builder.Services.AddRateLimiter(o =>
         {
@@ -88,6 +93,9 @@ public static class VouchApp
         app.MapContactsApi();
         app.MapTenancyApi();
         app.MapAuditApi();
+        app.MapVerificationsApi();
+        app.MapDeliveryApi();
+        app.MapHub<VerificationHub>(VerificationHub.Path);
         app.MapRazorPages();
     }
 

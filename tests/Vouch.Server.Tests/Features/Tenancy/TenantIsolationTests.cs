@@ -6,6 +6,8 @@ using Vouch.Core.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Vouch.Core;
 using Vouch.Core.Features.Audit;
+using Vouch.Core.Features.Delivery;
+using Vouch.Core.Features.Verification;
 using Vouch.Core.Features.Directory;
 using Vouch.Core.Features.Tenancy;
 using Vouch.Server.Tests.Infrastructure;
@@ -35,7 +37,18 @@ public abstract class TenantIsolationTests<TFactory>(TFactory factory) where TFa
         var member = await (await victim.Api.PostJsonAsync("/api/v1/members", new { email = $"v-{Guid.NewGuid():N}@victim.test", password = "twelve chars long", role = "technician" }))
             .ReadAsync<MemberView>(HttpStatusCode.Created);
         var key = await (await victim.Api.PostJsonAsync("/api/v1/api-keys", new { name = "victim key", scope = "read" })).ReadAsync<CreatedApiKey>(HttpStatusCode.Created);
-        var snapshot = await SnapshotAsync(victim.Api, company.Id, contact.Id);
+        var verification = await (await victim.Api.PostJsonAsync("/api/v1/verifications", new { contactId = contact.Id, channel = "sms_code", destination = "+14155550177" }))
+            .ReadAsync<VerificationView>(HttpStatusCode.Created);
+        (await victim.Api.PutJsonAsync("/api/v1/settings/verification", new { lifetimeMinutes = 3 })).EnsureSuccessStatusCode();
+        // The snapshot is taken once the worker has delivered the code, so only the intruder could change it afterwards.
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while ((await (await victim.Api.GetAsync($"/api/v1/verifications/{verification.Id}")).ReadAsync<VerificationView>()).Delivery != DeliveryState.Sent)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the code was not delivered to the outbox");
+            await Task.Delay(50);
+        }
+
+        var snapshot = await SnapshotAsync(victim.Api, company.Id, contact.Id, verification.Id);
         var api = intruder.Api;
         var covered = new HashSet<string>(StringComparer.Ordinal);
 
@@ -58,6 +71,12 @@ public abstract class TenantIsolationTests<TFactory>(TFactory factory) where TFa
         await (await Call("DELETE", "/api/v1/contacts/{id:guid}", $"/api/v1/contacts/{contact.Id}")).ProblemAsync(HttpStatusCode.NotFound);
         await (await Call("PUT", "/api/v1/members/{id:guid}/role", $"/api/v1/members/{member.Id}/role", Json(new { role = "inactive" }))).ProblemAsync(HttpStatusCode.NotFound);
         await (await Call("DELETE", "/api/v1/api-keys/{id:guid}", $"/api/v1/api-keys/{key.Key.Id}")).ProblemAsync(HttpStatusCode.NotFound);
+        await (await Call("GET", "/api/v1/verifications/{id:guid}", $"/api/v1/verifications/{verification.Id}")).ProblemAsync(HttpStatusCode.NotFound);
+        await (await Call("POST", "/api/v1/verifications/{id:guid}/code", $"/api/v1/verifications/{verification.Id}/code", Json(new { code = "123456" }))).ProblemAsync(HttpStatusCode.NotFound);
+        await (await Call("DELETE", "/api/v1/verifications/{id:guid}", $"/api/v1/verifications/{verification.Id}")).ProblemAsync(HttpStatusCode.NotFound);
+        await (await Call("GET", "/api/v1/contacts/{id:guid}/verifications", $"/api/v1/contacts/{contact.Id}/verifications")).ProblemAsync(HttpStatusCode.NotFound);
+        await (await Call("POST", "/api/v1/verifications", "/api/v1/verifications", Json(new { contactId = contact.Id, channel = "sms_code", destination = "+14155550177" })))
+            .ProblemAsync(HttpStatusCode.NotFound);
 
         // Creating with the other tenant's company is refused as an unknown company.
         var create = await Call("POST", "/api/v1/contacts", "/api/v1/contacts", Json(new { firstName = "Ivan", companyId = company.Id }));
@@ -87,13 +106,24 @@ public abstract class TenantIsolationTests<TFactory>(TFactory factory) where TFa
         var tenant = await (await Call("GET", "/api/v1/tenant", "/api/v1/tenant")).ReadAsync<TenantView>();
         Assert.Equal(intruder.Id, tenant.Id);
 
+        var outbox = await (await Call("GET", "/api/v1/outbox", "/api/v1/outbox")).ReadAsync<Page<OutboxMessageView>>();
+        Assert.DoesNotContain(outbox.Items, m => m.VerificationId == verification.Id || m.To == "+14155550177");
+        Assert.Equal(5, (await (await Call("GET", "/api/v1/settings/verification", "/api/v1/settings/verification")).ReadAsync<VerificationSettingsView>()).LifetimeMinutes);
+        Assert.Equal(MessageProvider.Outbox, (await (await Call("GET", "/api/v1/settings/delivery", "/api/v1/settings/delivery")).ReadAsync<DeliverySettingsView>()).SmsProvider);
+
         // Writes that act on "the caller's own" resource stay inside the intruder's tenant.
+        (await Call("PUT", "/api/v1/settings/verification", "/api/v1/settings/verification", Json(new { lifetimeMinutes = 9 }))).EnsureSuccessStatusCode();
+        (await Call("PUT", "/api/v1/settings/delivery", "/api/v1/settings/delivery", Json(new { smtpHost = "smtp.intruder.test" }))).EnsureSuccessStatusCode();
+        (await Call("POST", "/api/v1/settings/delivery/test", "/api/v1/settings/delivery/test", Json(new { channel = "sms", to = "+14155550177" })))
+            .EnsureSuccessStatusCode();
         (await Call("PUT", "/api/v1/tenant", "/api/v1/tenant", Json(new { defaultRegion = "GB" }))).EnsureSuccessStatusCode();
         var newMember = await (await Call("POST", "/api/v1/members", "/api/v1/members", Json(new { email = $"i-{Guid.NewGuid():N}@intruder.test", password = "twelve chars long", role = "technician" })))
             .ReadAsync<MemberView>(HttpStatusCode.Created);
         (await Call("POST", "/api/v1/api-keys", "/api/v1/api-keys", Json(new { name = "mine", scope = "read" }))).EnsureSuccessStatusCode();
 
-        Assert.Equal(snapshot, await SnapshotAsync(victim.Api, company.Id, contact.Id));
+        Assert.Equal(snapshot, await SnapshotAsync(victim.Api, company.Id, contact.Id, verification.Id));
+        Assert.Null((await (await victim.Api.GetAsync("/api/v1/settings/delivery")).ReadAsync<DeliverySettingsView>()).SmtpHost);
+        Assert.Equal(3, (await (await victim.Api.GetAsync("/api/v1/settings/verification")).ReadAsync<VerificationSettingsView>()).LifetimeMinutes);
         var victimMembers = await (await victim.Api.GetAsync("/api/v1/members")).ReadAsync<List<MemberView>>();
         Assert.DoesNotContain(victimMembers, m => m.Id == newMember.Id);
         Assert.Equal(MemberRole.Technician, victimMembers.Single(m => m.Id == member.Id).Role);
@@ -104,7 +134,7 @@ public abstract class TenantIsolationTests<TFactory>(TFactory factory) where TFa
             .Where(e => e.RoutePattern.RawText?.StartsWith("/api/v1", StringComparison.Ordinal) == true)
             .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []).Select(m => $"{m} {e.RoutePattern.RawText!.TrimEnd('/')}"))
             .ToHashSet(StringComparer.Ordinal);
-        Assert.Equal(21, apiEndpoints.Count);
+        Assert.Equal(32, apiEndpoints.Count);
         Assert.Equal(apiEndpoints.Order(StringComparer.Ordinal), covered.Order(StringComparer.Ordinal));
     }
 
@@ -125,8 +155,10 @@ public abstract class TenantIsolationTests<TFactory>(TFactory factory) where TFa
         }
     }
 
-    private static async Task<string> SnapshotAsync(HttpClient api, Guid companyId, Guid contactId) =>
-        await (await api.GetAsync($"/api/v1/companies/{companyId}")).Content.ReadAsStringAsync()
+    private static async Task<string> SnapshotAsync(HttpClient api, Guid companyId, Guid contactId, Guid verificationId) =>
+        await (await api.GetAsync($"/api/v1/verifications/{verificationId}")).Content.ReadAsStringAsync()
+        + await (await api.GetAsync($"/api/v1/contacts/{contactId}/verifications")).Content.ReadAsStringAsync()
+        + await (await api.GetAsync($"/api/v1/companies/{companyId}")).Content.ReadAsStringAsync()
         + await (await api.GetAsync($"/api/v1/contacts/{contactId}")).Content.ReadAsStringAsync()
         + await (await api.GetAsync("/api/v1/contacts")).Content.ReadAsStringAsync()
         + await (await api.GetAsync("/api/v1/api-keys")).Content.ReadAsStringAsync();

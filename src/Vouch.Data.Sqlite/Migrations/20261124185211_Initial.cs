@@ -12,6 +12,32 @@ namespace Vouch.Data.Sqlite.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "DataProtectionKeys",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    FriendlyName = table.Column<string>(type: "TEXT", nullable: true),
+                    Xml = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DataProtectionKeys", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ServerKeys",
+                columns: table => new
+                {
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    ProtectedValue = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ServerKeys", x => x.Name);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Tenants",
                 columns: table => new
                 {
@@ -109,6 +135,27 @@ namespace Vouch.Data.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "DeliverySettings",
+                columns: table => new
+                {
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    SmsProvider = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    EmailProvider = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Smtp = table.Column<string>(type: "TEXT", nullable: false),
+                    Twilio = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DeliverySettings", x => x.TenantId);
+                    table.ForeignKey(
+                        name: "FK_DeliverySettings_Tenants_TenantId",
+                        column: x => x.TenantId,
+                        principalTable: "Tenants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Members",
                 columns: table => new
                 {
@@ -141,6 +188,66 @@ namespace Vouch.Data.Sqlite.Migrations
                         principalTable: "Tenants",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "OutboundMessages",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    VerificationId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    Medium = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Provider = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    To = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
+                    Subject = table.Column<string>(type: "TEXT", nullable: true),
+                    TextBody = table.Column<string>(type: "TEXT", nullable: true),
+                    HtmlBody = table.Column<string>(type: "TEXT", nullable: true),
+                    IsProtected = table.Column<bool>(type: "INTEGER", nullable: false),
+                    State = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    NextAttemptAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    LockToken = table.Column<Guid>(type: "TEXT", nullable: true),
+                    LockedUntil = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    ProviderMessageId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    LastError = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    SentAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    FailedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_OutboundMessages", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_OutboundMessages_Tenants_TenantId",
+                        column: x => x.TenantId,
+                        principalTable: "Tenants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "VerificationSettings",
+                columns: table => new
+                {
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    LifetimeMinutes = table.Column<int>(type: "INTEGER", nullable: false),
+                    VerifiedWindowMinutes = table.Column<int>(type: "INTEGER", nullable: false),
+                    MaxAttempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    HistoryLength = table.Column<int>(type: "INTEGER", nullable: false),
+                    RequireNoteForNonDefaultDestination = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Branding = table.Column<string>(type: "TEXT", nullable: false),
+                    Templates = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_VerificationSettings", x => x.TenantId);
+                    table.ForeignKey(
+                        name: "FK_VerificationSettings_Tenants_TenantId",
+                        column: x => x.TenantId,
+                        principalTable: "Tenants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -300,6 +407,51 @@ namespace Vouch.Data.Sqlite.Migrations
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "Verifications",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ContactId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Channel = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Destination = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
+                    DestinationMasked = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
+                    TicketReference = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    Note = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    RequestedByKind = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    RequestedById = table.Column<Guid>(type: "TEXT", nullable: true),
+                    RequestedByName = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ExpiresAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    CompletedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    CompletedBy = table.Column<string>(type: "TEXT", maxLength: 300, nullable: true),
+                    VerifiedUntil = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    WrongAttempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    MaxAttempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    SecretHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    LinkOpenedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    DeliveryState = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    DeliveryError = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Verifications", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Verifications_Contacts_ContactId",
+                        column: x => x.ContactId,
+                        principalTable: "Contacts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_Verifications_Tenants_TenantId",
+                        column: x => x.TenantId,
+                        principalTable: "Tenants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_ApiKeys_KeyHash",
                 table: "ApiKeys",
@@ -349,16 +501,6 @@ namespace Vouch.Data.Sqlite.Migrations
                 columns: new[] { "E164", "TenantId" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_ContactSearchTerms_ContactId",
-                table: "ContactSearchTerms",
-                column: "ContactId");
-
-            migrationBuilder.CreateIndex(
-                name: "IX_ContactSearchTerms_TenantId_Term",
-                table: "ContactSearchTerms",
-                columns: new[] { "TenantId", "Term" });
-
-            migrationBuilder.CreateIndex(
                 name: "IX_Contacts_CompanyId",
                 table: "Contacts",
                 column: "CompanyId");
@@ -367,6 +509,16 @@ namespace Vouch.Data.Sqlite.Migrations
                 name: "IX_Contacts_TenantId_LastName_FirstName",
                 table: "Contacts",
                 columns: new[] { "TenantId", "LastName", "FirstName" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ContactSearchTerms_ContactId",
+                table: "ContactSearchTerms",
+                column: "ContactId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ContactSearchTerms_TenantId_Term",
+                table: "ContactSearchTerms",
+                columns: new[] { "TenantId", "Term" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_MemberClaims_UserId",
@@ -395,10 +547,51 @@ namespace Vouch.Data.Sqlite.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_OutboundMessages_LockToken",
+                table: "OutboundMessages",
+                column: "LockToken");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_OutboundMessages_State_NextAttemptAt",
+                table: "OutboundMessages",
+                columns: new[] { "State", "NextAttemptAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_OutboundMessages_TenantId_Provider_CreatedAt",
+                table: "OutboundMessages",
+                columns: new[] { "TenantId", "Provider", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_OutboundMessages_VerificationId",
+                table: "OutboundMessages",
+                column: "VerificationId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Tenants_NameNormalized",
                 table: "Tenants",
                 column: "NameNormalized",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Verifications_ContactId",
+                table: "Verifications",
+                column: "ContactId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Verifications_SecretHash",
+                table: "Verifications",
+                column: "SecretHash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Verifications_Status_ExpiresAt",
+                table: "Verifications",
+                columns: new[] { "Status", "ExpiresAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Verifications_TenantId_ContactId_CreatedAt",
+                table: "Verifications",
+                columns: new[] { "TenantId", "ContactId", "CreatedAt" });
         }
 
         /// <inheritdoc />
@@ -420,6 +613,12 @@ namespace Vouch.Data.Sqlite.Migrations
                 name: "ContactSearchTerms");
 
             migrationBuilder.DropTable(
+                name: "DataProtectionKeys");
+
+            migrationBuilder.DropTable(
+                name: "DeliverySettings");
+
+            migrationBuilder.DropTable(
                 name: "MemberClaims");
 
             migrationBuilder.DropTable(
@@ -429,10 +628,22 @@ namespace Vouch.Data.Sqlite.Migrations
                 name: "MemberTokens");
 
             migrationBuilder.DropTable(
-                name: "Contacts");
+                name: "OutboundMessages");
+
+            migrationBuilder.DropTable(
+                name: "ServerKeys");
+
+            migrationBuilder.DropTable(
+                name: "Verifications");
+
+            migrationBuilder.DropTable(
+                name: "VerificationSettings");
 
             migrationBuilder.DropTable(
                 name: "Members");
+
+            migrationBuilder.DropTable(
+                name: "Contacts");
 
             migrationBuilder.DropTable(
                 name: "Companies");

@@ -12,7 +12,7 @@ using Vouch.Core.Storage;
 namespace Vouch.Data.Sqlite.Migrations
 {
     [DbContext(typeof(VouchDbContext))]
-    [Migration("20261124165005_Initial")]
+    [Migration("20261124185211_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -20,6 +20,23 @@ namespace Vouch.Data.Sqlite.Migrations
         {
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
+
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys");
+                });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserClaim<System.Guid>", b =>
                 {
@@ -149,6 +166,153 @@ namespace Vouch.Data.Sqlite.Migrations
                     b.HasIndex("TenantId", "Action", "OccurredAt");
 
                     b.ToTable("AuditEntries");
+                });
+
+            modelBuilder.Entity("Vouch.Core.Features.Delivery.DeliverySettings", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EmailProvider")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SmsProvider")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Smtp", "Vouch.Core.Features.Delivery.DeliverySettings.Smtp#SmtpRelay", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<string>("FromAddress");
+
+                            b1.Property<string>("FromName");
+
+                            b1.Property<string>("Host");
+
+                            b1.Property<string>("PasswordProtected");
+
+                            b1.Property<int>("Port");
+
+                            b1.Property<string>("Security")
+                                .IsRequired()
+                                .HasMaxLength(20);
+
+                            b1.Property<string>("UserName");
+
+                            b1
+                                .ToJson("Smtp")
+                                .HasColumnType("TEXT");
+                        });
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Twilio", "Vouch.Core.Features.Delivery.DeliverySettings.Twilio#TwilioAccount", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<string>("AccountSid");
+
+                            b1.Property<string>("AuthTokenProtected");
+
+                            b1.Property<string>("FromNumber");
+
+                            b1.Property<string>("MessagingServiceSid");
+
+                            b1
+                                .ToJson("Twilio")
+                                .HasColumnType("TEXT");
+                        });
+
+                    b.HasKey("TenantId");
+
+                    b.ToTable("DeliverySettings");
+                });
+
+            modelBuilder.Entity("Vouch.Core.Features.Delivery.OutboundMessage", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("FailedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("HtmlBody")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsProtected")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("LockToken")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LockedUntil")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Medium")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("NextAttemptAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProviderMessageId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("SentAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Subject")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TextBody")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("To")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("VerificationId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LockToken");
+
+                    b.HasIndex("VerificationId");
+
+                    b.HasIndex("State", "NextAttemptAt");
+
+                    b.HasIndex("TenantId", "Provider", "CreatedAt");
+
+                    b.ToTable("OutboundMessages");
                 });
 
             modelBuilder.Entity("Vouch.Core.Features.Directory.Company", b =>
@@ -511,6 +675,194 @@ namespace Vouch.Data.Sqlite.Migrations
                     b.ToTable("Tenants");
                 });
 
+            modelBuilder.Entity("Vouch.Core.Features.Verification.ContactVerification", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("CompletedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CompletedBy")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ContactId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DeliveryError")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DeliveryState")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Destination")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DestinationMasked")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LinkOpenedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("MaxAttempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("RequestedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RequestedByKind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RequestedByName")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SecretHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsConcurrencyToken()
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TicketReference")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("VerifiedUntil")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("WrongAttempts")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ContactId");
+
+                    b.HasIndex("SecretHash")
+                        .IsUnique();
+
+                    b.HasIndex("Status", "ExpiresAt");
+
+                    b.HasIndex("TenantId", "ContactId", "CreatedAt");
+
+                    b.ToTable("Verifications", (string)null);
+                });
+
+            modelBuilder.Entity("Vouch.Core.Features.Verification.VerificationSettings", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("HistoryLength")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("LifetimeMinutes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MaxAttempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("RequireNoteForNonDefaultDestination")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("VerifiedWindowMinutes")
+                        .HasColumnType("INTEGER");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Branding", "Vouch.Core.Features.Verification.VerificationSettings.Branding#Branding", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<string>("Footer");
+
+                            b1.Property<string>("LogoUrl");
+
+                            b1.Property<string>("PrimaryColor")
+                                .IsRequired();
+
+                            b1
+                                .ToJson("Branding")
+                                .HasColumnType("TEXT");
+                        });
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Templates", "Vouch.Core.Features.Verification.VerificationSettings.Templates#MessageTemplates", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<string>("EmailCodeHtml");
+
+                            b1.Property<string>("EmailCodeSubject");
+
+                            b1.Property<string>("EmailCodeText");
+
+                            b1.Property<string>("EmailLinkHtml");
+
+                            b1.Property<string>("EmailLinkSubject");
+
+                            b1.Property<string>("EmailLinkText");
+
+                            b1.Property<string>("SmsCode");
+
+                            b1.Property<string>("SmsLink");
+
+                            b1
+                                .ToJson("Templates")
+                                .HasColumnType("TEXT");
+                        });
+
+                    b.HasKey("TenantId");
+
+                    b.ToTable("VerificationSettings");
+                });
+
+            modelBuilder.Entity("Vouch.Core.Storage.ServerKey", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedValue")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("ServerKeys");
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserClaim<System.Guid>", b =>
                 {
                     b.HasOne("Vouch.Core.Features.Tenancy.Member", null)
@@ -539,6 +891,24 @@ namespace Vouch.Data.Sqlite.Migrations
                 });
 
             modelBuilder.Entity("Vouch.Core.Features.Audit.AuditEntry", b =>
+                {
+                    b.HasOne("Vouch.Core.Features.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Vouch.Core.Features.Delivery.DeliverySettings", b =>
+                {
+                    b.HasOne("Vouch.Core.Features.Tenancy.Tenant", null)
+                        .WithOne()
+                        .HasForeignKey("Vouch.Core.Features.Delivery.DeliverySettings", "TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Vouch.Core.Features.Delivery.OutboundMessage", b =>
                 {
                     b.HasOne("Vouch.Core.Features.Tenancy.Tenant", null)
                         .WithMany()
@@ -614,6 +984,30 @@ namespace Vouch.Data.Sqlite.Migrations
                         .WithMany()
                         .HasForeignKey("TenantId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Vouch.Core.Features.Verification.ContactVerification", b =>
+                {
+                    b.HasOne("Vouch.Core.Features.Directory.Contact", null)
+                        .WithMany()
+                        .HasForeignKey("ContactId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Vouch.Core.Features.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Vouch.Core.Features.Verification.VerificationSettings", b =>
+                {
+                    b.HasOne("Vouch.Core.Features.Tenancy.Tenant", null)
+                        .WithOne()
+                        .HasForeignKey("Vouch.Core.Features.Verification.VerificationSettings", "TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

@@ -1,0 +1,149 @@
+using Microsoft.EntityFrameworkCore;
+using Vouch.Core.Features.Audit;
+using Vouch.Core.Features.Verification;
+using Vouch.Core.Ports;
+using Vouch.Core.Storage;
+
+namespace Vouch.Core.Features.Delivery;
+
+/// <summary>
+/// One pass of the delivery worker: claims a batch of due messages across tenants, hands each to its provider, and
+/// records every outcome (message state, the verification's delivery state, audit entries) in one save.
+/// </summary>
+/// <remarks>
+/// The claim is a conditional update, so two workers (threads or nodes) never hold the same row: on PostgreSQL the
+/// second update re-checks the lock columns after the first commits and skips the row. A worker that dies while holding
+/// rows loses them when <see cref="ClaimFor"/> runs out, and another worker retries them.
+/// </remarks>
+public sealed class DeliverMessages(
+    VouchDbContext db,
+    AuditLog audit,
+    TimeProvider clock,
+    ISecretProtector protector,
+    ISmtpEmailSender smtp,
+    ITwilioSmsSender twilio,
+    IVerificationNotifier notifier)
+{
+    public static readonly TimeSpan ClaimFor = TimeSpan.FromMinutes(2);
+
+    /// <summary>Delivers up to <paramref name="batchSize"/> due messages; returns how many it handled (0: nothing was due).</summary>
+    public async Task<int> HandleAsync(int batchSize, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var token = Guid.NewGuid();
+        var lockedUntil = now + ClaimFor;
+        var messages = db.OutboundMessages.IgnoreQueryFilters();
+        var due = messages
+            .Where(m => m.State == MessageState.Queued && m.NextAttemptAt <= now && (m.LockedUntil == null || m.LockedUntil < now))
+            .OrderBy(m => m.NextAttemptAt)
+            .Take(batchSize)
+            .Select(m => m.Id);
+        var claimed = await messages
+            .Where(m => due.Contains(m.Id) && m.State == MessageState.Queued && (m.LockedUntil == null || m.LockedUntil < now))
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.LockToken, token).SetProperty(m => m.LockedUntil, lockedUntil), ct);
+        if (claimed == 0)
+        {
+            return 0;
+        }
+
+        var batch = await messages.Where(m => m.LockToken == token).ToListAsync(ct);
+        var verificationIds = batch.Where(m => m.VerificationId is not null).Select(m => m.VerificationId!.Value).ToList();
+        var verifications = verificationIds.Count == 0
+            ? []
+            : await db.Verifications.IgnoreQueryFilters().Where(v => verificationIds.Contains(v.Id)).ToDictionaryAsync(v => v.Id, ct);
+        var tenantIds = batch.Where(m => m.Provider != MessageProvider.Outbox).Select(m => m.TenantId).Distinct().ToList();
+        var settings = tenantIds.Count == 0
+            ? []
+            : await db.DeliverySettings.IgnoreQueryFilters().AsNoTracking().Where(s => tenantIds.Contains(s.TenantId)).ToDictionaryAsync(s => s.TenantId, ct);
+        var mspNames = tenantIds.Count == 0
+            ? []
+            : await db.Tenants.AsNoTracking().Where(t => tenantIds.Contains(t.Id)).ToDictionaryAsync(t => t.Id, t => t.Name, ct);
+
+        var results = await Task.WhenAll(batch.Select(message =>
+        {
+            var verification = message.VerificationId is { } id ? verifications.GetValueOrDefault(id) : null;
+            return SendAsync(message, verification, settings.GetValueOrDefault(message.TenantId), mspNames.GetValueOrDefault(message.TenantId) ?? "", ct);
+        }));
+
+        now = clock.GetUtcNow().UtcDateTime;
+        var changed = new List<ContactVerification>();
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var message = batch[i];
+            var verification = message.VerificationId is { } id ? verifications.GetValueOrDefault(id) : null;
+            Apply(message, verification, results[i], now, changed);
+        }
+
+        await db.SaveChangesAsync(ct);
+        notifier.Notify(changed.Distinct().Select(v => v.ChangedAt(now)).ToList());
+        return batch.Count;
+    }
+
+    private async Task<DeliveryResult> SendAsync(OutboundMessage message, ContactVerification? verification, DeliverySettings? settings, string mspName, CancellationToken ct)
+    {
+        // A code for a verification that is over (expired, cancelled, superseded) must not reach the contact late.
+        if (verification is { IsPending: false } || (verification is not null && verification.IsExpiredAt(clock.GetUtcNow().UtcDateTime)))
+        {
+            return new DeliveryResult.Failed("not sent: the verification is no longer pending");
+        }
+
+        if (message.Provider == MessageProvider.Outbox)
+        {
+            return new DeliveryResult.Delivered("outbox");
+        }
+
+        string? Open(string? value) => value is null ? null : protector.Unprotect(value);
+        try
+        {
+            switch (message.Provider)
+            {
+                case MessageProvider.Twilio when settings?.Twilio.Open(protector) is { } account:
+                    return await twilio.SendAsync(account, new SmsMessage(message.To, Open(message.TextBody) ?? ""), ct);
+                case MessageProvider.Smtp when settings?.Smtp.Open(protector, mspName) is { } relay:
+                    return await smtp.SendAsync(relay, new EmailMessage(message.To, Open(message.Subject) ?? "", Open(message.TextBody) ?? "", Open(message.HtmlBody)), ct);
+                default:
+                    return new DeliveryResult.Failed($"{message.Provider} is not configured for this tenant");
+            }
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return new DeliveryResult.Failed("the queued message cannot be decrypted (the data-protection keys changed)");
+        }
+    }
+
+    private void Apply(OutboundMessage message, ContactVerification? verification, DeliveryResult result, DateTime now, List<ContactVerification> changed)
+    {
+        var target = verification is null ? ("message", message.Id.ToString()) : ("verification", verification.Id.ToString());
+        switch (result)
+        {
+            case DeliveryResult.Delivered delivered:
+                message.RecordSent(now, delivered.ProviderMessageId);
+                verification?.MarkSent();
+                audit.RecordFor(message.TenantId, "verification.delivered", target.Item1, target.Item2, $"{message.Medium} via {message.Provider} to {VerificationMasking.Mask(message.To)}");
+                break;
+            case DeliveryResult.RetryLater retry when message.RecordRetry(now, retry.Reason, retry.RetryAfter):
+                break;
+            case DeliveryResult.RetryLater:
+            case DeliveryResult.Failed:
+                var reason = result is DeliveryResult.Failed failed ? failed.Reason : message.LastError ?? "";
+                if (message.State != MessageState.Failed)
+                {
+                    message.RecordFailed(now, reason);
+                }
+
+                if (verification is { IsPending: true } && !verification.IsExpiredAt(now))
+                {
+                    verification.MarkDeliveryFailed(reason, now);
+                    changed.Add(verification);
+                }
+
+                audit.RecordFor(message.TenantId, "verification.delivery_failed", target.Item1, target.Item2, $"{message.Medium} via {message.Provider}: {message.LastError}");
+                break;
+        }
+
+        if (verification is not null && result is DeliveryResult.Delivered)
+        {
+            changed.Add(verification);
+        }
+    }
+}

@@ -1,0 +1,25 @@
+using Vouch.Core.Ports;
+using Vouch.Core.Storage;
+
+namespace Vouch.Core.Features.Delivery;
+
+/// <summary>Adds messages to the unit of work; they are queued when the caller saves, and the worker delivers them.</summary>
+public sealed class MessageQueue(VouchDbContext db, ISecretProtector protector, TimeProvider clock)
+{
+    public OutboundMessage Enqueue(Guid tenantId, Guid? verificationId, SmsMessage sms, DeliverySettings settings) =>
+        Add(tenantId, verificationId, Medium.Sms, settings.SmsProvider, sms.To, null, sms.Body, null);
+
+    public OutboundMessage Enqueue(Guid tenantId, Guid? verificationId, EmailMessage email, DeliverySettings settings) =>
+        Add(tenantId, verificationId, Medium.Email, settings.EmailProvider, email.To, email.Subject, email.TextBody, email.HtmlBody);
+
+    private OutboundMessage Add(Guid tenantId, Guid? verificationId, Medium medium, MessageProvider provider, string to, string? subject, string text, string? html)
+    {
+        var now = clock.GetUtcNow();
+        var sealedContent = provider != MessageProvider.Outbox;
+        string? Seal(string? value) => value is null || !sealedContent ? value : protector.Protect(value);
+        var message = new OutboundMessage(Guid.CreateVersion7(now), tenantId, verificationId, medium, provider, to,
+            Seal(subject), Seal(text)!, Seal(html), sealedContent, now.UtcDateTime);
+        db.OutboundMessages.Add(message);
+        return message;
+    }
+}

@@ -1,0 +1,163 @@
+using Microsoft.EntityFrameworkCore;
+using Vouch.Core.Features.Audit;
+using Vouch.Core.Features.Delivery;
+using Vouch.Core.Features.Directory;
+using Vouch.Core.Features.Tenancy;
+using Vouch.Core.Ports;
+using Vouch.Core.Storage;
+
+namespace Vouch.Core.Features.Verification;
+
+public sealed record StartVerificationRequest(Guid? ContactId, VerificationChannel? Channel, string? Destination, string? TicketReference, string? Note);
+
+/// <summary>
+/// Sends a contact a code or a link over one of the contact's own numbers or addresses. The message is queued in the same
+/// transaction as the verification and delivered by the worker; a pending verification on the same channel is superseded.
+/// </summary>
+public sealed class StartVerification(
+    VouchDbContext db,
+    Caller caller,
+    AuditLog audit,
+    TimeProvider clock,
+    TenantProfiles profiles,
+    VerificationKeyring keyring,
+    VerificationLimits limits,
+    MessageQueue queue,
+    DeliverySignal signal,
+    IPublicAddress publicAddress,
+    IVerificationNotifier notifier)
+{
+    public const int MaxNoteLength = 500;
+    public const int MaxTicketReferenceLength = 100;
+
+    public async Task<Outcome<VerificationView>> HandleAsync(StartVerificationRequest request, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        if (request.ContactId is null)
+        {
+            errors.Add("contactId", "is required");
+        }
+
+        if (request.Channel is null)
+        {
+            errors.Add("channel", "is required: sms_code, sms_link, email_code or email_link");
+        }
+
+        if (string.IsNullOrWhiteSpace(request.Destination))
+        {
+            errors.Add("destination", "is required: one of the contact's phone numbers or e-mail addresses");
+        }
+
+        var note = string.IsNullOrWhiteSpace(request.Note) ? null : request.Note.Trim();
+        if (note?.Length > MaxNoteLength)
+        {
+            errors.Add("note", $"must be at most {MaxNoteLength} characters");
+        }
+
+        var ticket = string.IsNullOrWhiteSpace(request.TicketReference) ? null : request.TicketReference.Trim();
+        if (ticket?.Length > MaxTicketReferenceLength)
+        {
+            errors.Add("ticketReference", $"must be at most {MaxTicketReferenceLength} characters");
+        }
+
+        if (errors.Any)
+        {
+            return errors.ToFailure();
+        }
+
+        var tenantId = caller.TenantId!.Value;
+        var channel = request.Channel!.Value;
+        var contact = await db.Contacts.AsNoTracking().Include(c => c.Emails).Include(c => c.Phones)
+            .SingleOrDefaultAsync(c => c.Id == request.ContactId, ct);
+        if (contact is null)
+        {
+            return new NotFound("contact");
+        }
+
+        var profile = await profiles.GetAsync(db, tenantId, ct);
+        var (destination, isDefault, problem) = MatchDestination(contact, channel, request.Destination!, profile.Region);
+        if (problem is not null)
+        {
+            return Invalid.Field("destination", problem);
+        }
+
+        var settings = profile.Verification;
+        if (!isDefault && settings.RequireNoteForNonDefaultDestination && note is null)
+        {
+            return Invalid.Field("note", "is required by your policy when the destination is not the contact's default (say who approved it, e.g. \"Manager approval\")");
+        }
+
+        if (limits.TrySend(tenantId, caller.ActorId?.ToString() ?? caller.ActorName ?? "", destination!) is { } refused)
+        {
+            return new TooManyRequests(refused.Reason, refused.RetryAfter);
+        }
+
+        var now = clock.GetUtcNow();
+        var changes = new List<ContactVerification>();
+        var pending = await db.Verifications
+            .Where(v => v.ContactId == contact.Id && v.Channel == channel && v.Status == VerificationStatus.Pending)
+            .ToListAsync(ct);
+        foreach (var old in pending.Where(old => old.Supersede(now.UtcDateTime)))
+        {
+            audit.Record("verification.superseded", "verification", old.Id.ToString(), $"replaced by a new {channel.Name()} verification");
+            changes.Add(old);
+        }
+
+        var id = Guid.CreateVersion7(now);
+        string? code = null, link = null;
+        string secretHash;
+        if (channel.UsesLink())
+        {
+            var token = VerificationSecrets.NewLinkToken();
+            link = $"{publicAddress.BaseUrl}/v/{token}";
+            secretHash = VerificationSecrets.HashLinkToken(token);
+        }
+        else
+        {
+            code = VerificationSecrets.NewCode();
+            secretHash = (await keyring.GetAsync(ct)).HashCode(id, code);
+        }
+
+        var verification = new ContactVerification(id, tenantId, contact.Id, channel, destination!, ticket, note,
+            caller.Kind, caller.ActorId, caller.ActorName ?? "", now.UtcDateTime, settings.Lifetime,
+            Math.Clamp(settings.MaxAttempts, 1, VerificationSettings.MaxAttemptsCeiling), secretHash);
+        db.Verifications.Add(verification);
+
+        var values = new TemplateValues(code, link, settings.LifetimeMinutes, contact.FirstName, profile.MspName);
+        if (channel.UsesSms())
+        {
+            queue.Enqueue(tenantId, id, VerificationTemplates.Sms(channel, settings.Templates, destination!, values), profile.Delivery);
+        }
+        else
+        {
+            queue.Enqueue(tenantId, id, VerificationTemplates.Email(channel, settings.Templates, settings.Branding, destination!, values), profile.Delivery);
+        }
+
+        audit.Record("verification.sent", "verification", id.ToString(),
+            $"{channel.Name()} to {verification.DestinationMasked} for contact {contact.Id}" + (ticket is null ? "" : $", ticket {ticket}") + (note is null ? "" : $", note: {note}"));
+        await db.SaveChangesAsync(ct);
+        signal.Wake();
+        changes.Add(verification);
+        notifier.Notify(changes.Select(v => v.ChangedAt(now.UtcDateTime)).ToList());
+        return verification.ToView();
+    }
+
+    /// <summary>The destination must be one of the contact's own numbers (SMS) or addresses (e-mail), never a typed-in one.</summary>
+    private static (string? Destination, bool IsDefault, string? Problem) MatchDestination(Contact contact, VerificationChannel channel, string given, string region)
+    {
+        if (channel.UsesSms())
+        {
+            var parsed = PhoneNumberParser.Parse(given, region);
+            var phone = parsed.IsValid ? contact.Phones.FirstOrDefault(p => p.E164 == parsed.E164) : null;
+            return phone is null
+                ? (null, false, "must be one of the contact's phone numbers")
+                : (phone.E164, phone.IsDefault, null);
+        }
+
+        var normalized = EmailAddress.Normalize(given);
+        var email = contact.Emails.FirstOrDefault(e => e.AddressNormalized == normalized);
+        return email is null
+            ? (null, false, "must be one of the contact's e-mail addresses")
+            : (email.Address, email.IsDefault, null);
+    }
+}

@@ -1,0 +1,95 @@
+using System.Threading.RateLimiting;
+
+namespace Vouch.Core.Features.Verification;
+
+/// <summary>How many sends and secret checks are allowed; bound from <c>Vouch:RateLimits</c>.</summary>
+public sealed class RateLimitOptions
+{
+    public const string Section = "Vouch:RateLimits";
+
+    public int SendsPerTenantPerMinute { get; set; } = 300;
+
+    public int SendsPerMemberPerMinute { get; set; } = 30;
+
+    public int SendsPerDestinationPerHour { get; set; } = 10;
+
+    public int CodeChecksPerMemberPerMinute { get; set; } = 60;
+
+    public int LinkRequestsPerAddressPerMinute { get; set; } = 30;
+}
+
+/// <summary>
+/// The per-node rate limits on everything that sends a message or checks a secret: per tenant, per technician (or API key)
+/// and per destination on sends, per technician on code checks, per source address on the public link pages.
+/// </summary>
+/// <remarks>Each limit is a fixed window; a refusal carries the time until the window opens again, which becomes Retry-After.</remarks>
+public sealed class VerificationLimits : IDisposable
+{
+    private readonly PartitionedRateLimiter<string> _perTenant;
+    private readonly PartitionedRateLimiter<string> _perActor;
+    private readonly PartitionedRateLimiter<string> _perDestination;
+    private readonly PartitionedRateLimiter<string> _codeChecks;
+    private readonly PartitionedRateLimiter<string> _linkRequests;
+
+    public VerificationLimits(RateLimitOptions options)
+    {
+        _perTenant = Fixed(options.SendsPerTenantPerMinute, TimeSpan.FromMinutes(1));
+        _perActor = Fixed(options.SendsPerMemberPerMinute, TimeSpan.FromMinutes(1));
+        _perDestination = Fixed(options.SendsPerDestinationPerHour, TimeSpan.FromHours(1));
+        _codeChecks = Fixed(options.CodeChecksPerMemberPerMinute, TimeSpan.FromMinutes(1));
+        _linkRequests = Fixed(options.LinkRequestsPerAddressPerMinute, TimeSpan.FromMinutes(1));
+    }
+
+    /// <summary>Takes one send from each of the three limits; null when allowed, else the wait and which limit refused.</summary>
+    public (string Reason, TimeSpan RetryAfter)? TrySend(Guid tenantId, string actor, string destination)
+    {
+        if (Refused(_perTenant, tenantId.ToString()) is { } tenant)
+        {
+            return ("too many verifications sent by this tenant", tenant);
+        }
+
+        if (Refused(_perActor, $"{tenantId}:{actor}") is { } byActor)
+        {
+            return ("too many verifications sent by you", byActor);
+        }
+
+        if (Refused(_perDestination, $"{tenantId}:{destination}") is { } toDestination)
+        {
+            return ("too many verifications sent to this destination", toDestination);
+        }
+
+        return null;
+    }
+
+    public TimeSpan? TryCheckCode(Guid tenantId, string actor) => Refused(_codeChecks, $"{tenantId}:{actor}");
+
+    public TimeSpan? TryLinkRequest(string sourceAddress) => Refused(_linkRequests, sourceAddress);
+
+    public void Dispose()
+    {
+        _perTenant.Dispose();
+        _perActor.Dispose();
+        _perDestination.Dispose();
+        _codeChecks.Dispose();
+        _linkRequests.Dispose();
+    }
+
+    private static PartitionedRateLimiter<string> Fixed(int permits, TimeSpan window) =>
+        PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = Math.Max(1, permits),
+            Window = window,
+            QueueLimit = 0,
+        }));
+
+    private static TimeSpan? Refused(PartitionedRateLimiter<string> limiter, string key)
+    {
+        using var lease = limiter.AttemptAcquire(key);
+        if (lease.IsAcquired)
+        {
+            return null;
+        }
+
+        return lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromMinutes(1);
+    }
+}

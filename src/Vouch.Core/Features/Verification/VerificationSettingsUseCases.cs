@@ -1,0 +1,146 @@
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Vouch.Core.Features.Audit;
+using Vouch.Core.Features.Tenancy;
+using Vouch.Core.Storage;
+
+namespace Vouch.Core.Features.Verification;
+
+public sealed record VerificationSettingsView(
+    int LifetimeMinutes,
+    int VerifiedWindowMinutes,
+    int MaxAttempts,
+    int HistoryLength,
+    bool RequireNoteForNonDefaultDestination,
+    MessageTemplates Templates,
+    Branding Branding);
+
+/// <summary>A change to the policy; absent fields keep their value. In templates an empty string restores the built-in one.</summary>
+public sealed record VerificationSettingsInput(
+    int? LifetimeMinutes,
+    int? VerifiedWindowMinutes,
+    int? MaxAttempts,
+    int? HistoryLength,
+    bool? RequireNoteForNonDefaultDestination,
+    MessageTemplates? Templates,
+    Branding? Branding);
+
+public sealed class GetVerificationSettings(VouchDbContext db, Caller caller)
+{
+    public async Task<VerificationSettingsView> HandleAsync(CancellationToken ct) =>
+        View(await db.VerificationSettings.AsNoTracking().SingleOrDefaultAsync(ct) ?? new VerificationSettings(caller.TenantId!.Value));
+
+    internal static VerificationSettingsView View(VerificationSettings s) => new(
+        s.LifetimeMinutes, s.VerifiedWindowMinutes, s.MaxAttempts, s.HistoryLength, s.RequireNoteForNonDefaultDestination, s.Templates, s.Branding);
+}
+
+/// <summary>Changes the tenant's verification policy, templates and branding. Templates that would drop the code or link are refused.</summary>
+public sealed partial class UpdateVerificationSettings(VouchDbContext db, Caller caller, AuditLog audit, TenantProfiles profiles)
+{
+    public async Task<Outcome<VerificationSettingsView>> HandleAsync(VerificationSettingsInput input, CancellationToken ct)
+    {
+        if (!caller.CanConfigure)
+        {
+            return new Forbidden("only Owners and Admins can change the verification settings");
+        }
+
+        var tenantId = caller.TenantId!.Value;
+        var settings = await db.VerificationSettings.SingleOrDefaultAsync(ct);
+        if (settings is null)
+        {
+            settings = new VerificationSettings(tenantId);
+            db.VerificationSettings.Add(settings);
+        }
+
+        var errors = new FieldErrors();
+        settings.LifetimeMinutes = Range(input.LifetimeMinutes, settings.LifetimeMinutes, 1, VerificationSettings.MaxLifetimeMinutes, "lifetimeMinutes", errors);
+        settings.VerifiedWindowMinutes = Range(input.VerifiedWindowMinutes, settings.VerifiedWindowMinutes, 1, 24 * 60, "verifiedWindowMinutes", errors);
+        settings.MaxAttempts = Range(input.MaxAttempts, settings.MaxAttempts, 1, VerificationSettings.MaxAttemptsCeiling, "maxAttempts", errors);
+        settings.HistoryLength = Range(input.HistoryLength, settings.HistoryLength, 1, 100, "historyLength", errors);
+        settings.RequireNoteForNonDefaultDestination = input.RequireNoteForNonDefaultDestination ?? settings.RequireNoteForNonDefaultDestination;
+
+        if (input.Templates is { } t)
+        {
+            var current = settings.Templates;
+            settings.Templates = new MessageTemplates
+            {
+                SmsCode = Template(t.SmsCode, current.SmsCode, "templates.smsCode", code: true, link: false, html: false, errors),
+                SmsLink = Template(t.SmsLink, current.SmsLink, "templates.smsLink", code: false, link: true, html: false, errors),
+                EmailCodeSubject = Template(t.EmailCodeSubject, current.EmailCodeSubject, "templates.emailCodeSubject", code: false, link: false, html: false, errors),
+                EmailCodeText = Template(t.EmailCodeText, current.EmailCodeText, "templates.emailCodeText", code: true, link: false, html: false, errors),
+                EmailCodeHtml = Template(t.EmailCodeHtml, current.EmailCodeHtml, "templates.emailCodeHtml", code: true, link: false, html: true, errors),
+                EmailLinkSubject = Template(t.EmailLinkSubject, current.EmailLinkSubject, "templates.emailLinkSubject", code: false, link: false, html: false, errors),
+                EmailLinkText = Template(t.EmailLinkText, current.EmailLinkText, "templates.emailLinkText", code: false, link: true, html: false, errors),
+                EmailLinkHtml = Template(t.EmailLinkHtml, current.EmailLinkHtml, "templates.emailLinkHtml", code: false, link: true, html: true, errors),
+            };
+        }
+
+        if (input.Branding is { } b)
+        {
+            var logo = string.IsNullOrWhiteSpace(b.LogoUrl) ? null : b.LogoUrl.Trim();
+            if (logo is not null && !(logo.Length <= 500 && Uri.TryCreate(logo, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps))
+            {
+                errors.Add("branding.logoUrl", "must be an https address of at most 500 characters");
+            }
+
+            if (!ColorPattern().IsMatch(b.PrimaryColor ?? ""))
+            {
+                errors.Add("branding.primaryColor", "must be a colour written #rrggbb");
+            }
+
+            var footer = string.IsNullOrWhiteSpace(b.Footer) ? null : b.Footer.Trim();
+            if (footer?.Length > 500)
+            {
+                errors.Add("branding.footer", "must be at most 500 characters");
+            }
+
+            settings.Branding = new Branding { LogoUrl = logo, PrimaryColor = b.PrimaryColor?.ToLowerInvariant() ?? "", Footer = footer };
+        }
+
+        if (errors.Any)
+        {
+            return errors.ToFailure();
+        }
+
+        audit.Record("settings.verification_changed", "tenant", tenantId.ToString(),
+            $"lifetime {settings.LifetimeMinutes} min, verified window {settings.VerifiedWindowMinutes} min, attempts {settings.MaxAttempts}, note required: {settings.RequireNoteForNonDefaultDestination}");
+        await db.SaveChangesAsync(ct);
+        profiles.Forget(tenantId);
+        return GetVerificationSettings.View(settings);
+    }
+
+    private static int Range(int? given, int current, int min, int max, string field, FieldErrors errors)
+    {
+        if (given is { } value && (value < min || value > max))
+        {
+            errors.Add(field, $"must be between {min} and {max}");
+            return current;
+        }
+
+        return given ?? current;
+    }
+
+    private static string? Template(string? given, string? current, string field, bool code, bool link, bool html, FieldErrors errors)
+    {
+        if (given is null)
+        {
+            return current;
+        }
+
+        if (given.Trim().Length == 0)
+        {
+            return null;
+        }
+
+        if (VerificationTemplates.Problem(given, code, link, html) is { } problem)
+        {
+            errors.Add(field, problem);
+            return current;
+        }
+
+        return given;
+    }
+
+    [GeneratedRegex("^#[0-9a-fA-F]{6}$")]
+    private static partial Regex ColorPattern();
+}

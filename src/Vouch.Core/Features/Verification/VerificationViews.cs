@@ -1,0 +1,42 @@
+using System.Linq.Expressions;
+
+namespace Vouch.Core.Features.Verification;
+
+public sealed record VerificationView(
+    Guid Id,
+    Guid ContactId,
+    VerificationChannel Channel,
+    VerificationStatus Status,
+    string Destination,
+    string? TicketReference,
+    string? Note,
+    string RequestedBy,
+    DateTime CreatedAt,
+    DateTime ExpiresAt,
+    DateTime? CompletedAt,
+    string? CompletedBy,
+    DateTime? VerifiedUntil,
+    int AttemptsRemaining,
+    DeliveryState Delivery,
+    string? DeliveryError,
+    DateTime? LinkOpenedAt);
+
+/// <summary>A contact's shield: grey (none or expired), amber (pending), green (verified until…), red (failed).</summary>
+public sealed record ContactShieldView(Shield Shield, Guid? VerificationId, VerificationChannel? Channel, DateTime? VerifiedUntil, string? VerifiedBy, DateTime? At);
+
+internal static class VerificationProjections
+{
+    // Destination is shown masked: the API and pages never echo a full number or address back from a verification.
+    public static readonly Expression<Func<ContactVerification, VerificationView>> View = v => new VerificationView(
+        v.Id, v.ContactId, v.Channel, v.Status, v.DestinationMasked, v.TicketReference, v.Note, v.RequestedByName,
+        v.CreatedAt, v.ExpiresAt, v.CompletedAt, v.CompletedBy, v.VerifiedUntil, v.MaxAttempts - v.WrongAttempts,
+        v.DeliveryState, v.DeliveryError, v.LinkOpenedAt);
+
+    private static readonly Func<ContactVerification, VerificationView> Compiled = View.Compile();
+
+    public static VerificationView ToView(this ContactVerification v) => Compiled(v);
+
+    public static ContactShieldView Shield(ContactVerification? latest, DateTime now) => latest is null
+        ? new ContactShieldView(Verification.Shield.None, null, null, null, null, null)
+        : new ContactShieldView(latest.ShieldAt(now), latest.Id, latest.Channel, latest.VerifiedUntil, latest.CompletedBy, latest.CompletedAt ?? latest.CreatedAt);
+}

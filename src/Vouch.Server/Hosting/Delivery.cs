@@ -1,0 +1,112 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Options;
+using Vouch.Core.Features.Delivery;
+using Vouch.Core.Features.Tenancy;
+using Vouch.Core.Features.Verification;
+using Vouch.Core.Ports;
+using Vouch.Core.Storage;
+using Vouch.Server.Features.Verification;
+
+namespace Vouch.Server.Hosting;
+
+/// <summary>Messages, verification secrets and the worker that delivers: everything between a send and the provider.</summary>
+public static class Delivery
+{
+    public static IServiceCollection AddVouchDelivery(this IServiceCollection services, IConfiguration configuration)
+    {
+        // One key ring for every node, in the database: cookies, encrypted credentials and queued messages survive restarts.
+        services.AddDataProtection().SetApplicationName("Vouch").PersistKeysToDbContext<VouchDbContext>();
+        services.AddSingleton<ISecretProtector, DataProtectionSecrets>();
+
+        services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.Section))
+            .Validate(o => o.SendsPerTenantPerMinute > 0 && o.SendsPerMemberPerMinute > 0 && o.SendsPerDestinationPerHour > 0
+                           && o.CodeChecksPerMemberPerMinute > 0 && o.LinkRequestsPerAddressPerMinute > 0,
+                $"every limit under {RateLimitOptions.Section} must be a positive number")
+            .ValidateOnStart();
+        services.AddSingleton(sp => new VerificationLimits(sp.GetRequiredService<IOptions<RateLimitOptions>>().Value));
+        services.AddSingleton<TenantProfiles>();
+        services.AddSingleton<VerificationKeyring>();
+        services.AddSingleton<DeliverySignal>();
+        services.AddScoped<MessageQueue>();
+        services.AddScoped<VerificationLinks>();
+        services.AddScoped<IPublicAddress, RequestPublicAddress>();
+        services.AddSingleton<IVerificationNotifier, HubVerificationNotifier>();
+        services.AddSingleton<UnconfiguredSenders>();
+        services.AddSingleton<ISmtpEmailSender>(sp => sp.GetRequiredService<UnconfiguredSenders>());
+        services.AddSingleton<ITwilioSmsSender>(sp => sp.GetRequiredService<UnconfiguredSenders>());
+        services.AddHostedService<DeliveryWorker>();
+        return services;
+    }
+}
+
+internal sealed class DataProtectionSecrets(IDataProtectionProvider provider) : ISecretProtector
+{
+    private readonly IDataProtector _protector = provider.CreateProtector("Vouch.Secrets.v1");
+
+    public string Protect(string plaintext) => _protector.Protect(plaintext);
+
+    public string Unprotect(string protectedText) => _protector.Unprotect(protectedText);
+}
+
+/// <summary>The configured public address, or else the address the request came to.</summary>
+internal sealed class RequestPublicAddress(IOptions<VouchOptions> options, IHttpContextAccessor accessor) : IPublicAddress
+{
+    public string BaseUrl => options.Value.PublicBaseUrl is { Length: > 0 } configured
+        ? configured.TrimEnd('/')
+        : accessor.HttpContext?.Request is { } request ? $"{request.Scheme}://{request.Host}{request.PathBase}" : VouchApp.DefaultUrl;
+}
+
+/// <summary>
+/// Delivers queued messages and closes expired verifications. Woken at once by a send on this node; otherwise it polls,
+/// which picks up retries that fell due and rows queued by other nodes.
+/// </summary>
+internal sealed partial class DeliveryWorker(IServiceProvider services, DeliverySignal signal, ILogger<DeliveryWorker> logger) : BackgroundService
+{
+    public const int BatchSize = 64;
+    private static readonly TimeSpan Poll = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan SweepEvery = TimeSpan.FromSeconds(10);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var lastSweep = DateTime.MinValue;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                while (await RunAsync<DeliverMessages>((h, ct) => h.HandleAsync(BatchSize, ct), stoppingToken) == BatchSize)
+                {
+                    // A full batch: more may be due at once.
+                }
+
+                if (DateTime.UtcNow - lastSweep >= SweepEvery)
+                {
+                    lastSweep = DateTime.UtcNow;
+                    await RunAsync<ExpireVerifications>((h, ct) => h.HandleAsync(200, ct), stoppingToken);
+                }
+
+                await signal.WaitAsync(Poll, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                // The database may be briefly unavailable; the rows stay queued and the next pass retries them.
+                LogPassFailed(logger, e);
+                await Task.Delay(Poll, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    private async Task<int> RunAsync<THandler>(Func<THandler, CancellationToken, Task<int>> run, CancellationToken ct)
+        where THandler : notnull
+    {
+        await using var scope = services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<Caller>().ActAsSystemForAllTenants();
+        return await run(scope.ServiceProvider.GetRequiredService<THandler>(), ct);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A delivery pass failed; it will be retried")]
+    private static partial void LogPassFailed(ILogger logger, Exception e);
+}

@@ -1,0 +1,280 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Vouch.Core;
+using Vouch.Core.Features.Audit;
+using Vouch.Core.Features.Delivery;
+using Vouch.Core.Features.Directory;
+using Vouch.Core.Features.Verification;
+using Vouch.Server.Tests.Infrastructure;
+
+namespace Vouch.Server.Tests.Features.Verification;
+
+public abstract partial class VerificationsApiTests<TFactory>(TFactory factory) where TFactory : VouchFactory
+{
+    [Fact]
+    public async Task SmsCode_ReadBackFromOutbox_VerifiesContactAndLogsEveryStep()
+    {
+        var (tenant, contact) = await TenantWithContactAsync();
+
+        var started = await (await tenant.Api.PostJsonAsync("/api/v1/verifications", new
+        {
+            contactId = contact.Id, channel = "sms_code", destination = "(415) 555-0199", ticketReference = "T-1001",
+        })).ReadAsync<VerificationView>(HttpStatusCode.Created);
+
+        Assert.Equal(VerificationStatus.Pending, started.Status);
+        Assert.Equal("•••0199", started.Destination);
+        Assert.Equal(factory.Clock.GetUtcNow().UtcDateTime.AddMinutes(5), started.ExpiresAt, TimeSpan.FromSeconds(1));
+        var message = await OutboxMessageAsync(tenant, started.Id);
+        Assert.Equal(Medium.Sms, message.Channel);
+        Assert.Equal("+14155550199", message.To);
+        var code = Code(message.Body);
+
+        var verified = await (await tenant.Api.PostJsonAsync($"/api/v1/verifications/{started.Id}/code", new { code = $"{code[..3]} {code[3..]}" }))
+            .ReadAsync<VerificationView>();
+
+        Assert.Equal(VerificationStatus.Verified, verified.Status);
+        Assert.Equal(DeliveryState.Sent, verified.Delivery);
+        Assert.Equal(factory.Clock.GetUtcNow().UtcDateTime.AddMinutes(15), verified.VerifiedUntil!.Value, TimeSpan.FromSeconds(1));
+        var history = await (await tenant.Api.GetAsync($"/api/v1/contacts/{contact.Id}/verifications")).ReadAsync<ContactVerificationsView>();
+        Assert.Equal(Shield.Verified, history.Shield.Shield);
+        Assert.Equal(started.Id, history.History.Single().Id);
+        var actions = (await (await tenant.Api.GetAsync($"/api/v1/audit?targetId={started.Id}&pageSize=100")).ReadAsync<Page<AuditEntryView>>())
+            .Items.Select(a => a.Action).ToHashSet();
+        Assert.Superset(new HashSet<string> { "verification.sent", "verification.delivered", "verification.verified" }, actions);
+
+        // A code works once.
+        var replay = await tenant.Api.PostJsonAsync($"/api/v1/verifications/{started.Id}/code", new { code });
+        Assert.Contains("status", (await replay.ProblemAsync(HttpStatusCode.Conflict)).Keys);
+    }
+
+    [Fact]
+    public async Task WrongCodes_CountDownThenFail_AndTheRightCodeNoLongerWorks()
+    {
+        var (tenant, contact) = await TenantWithContactAsync();
+        var started = await StartAsync(tenant, contact, "email_code", "ann.lee@contoso.com");
+        var code = Code((await OutboxMessageAsync(tenant, started.Id)).Body);
+        var wrong = code == "000000" ? "111111" : "000000";
+
+        for (var remaining = 4; remaining >= 0; remaining--)
+        {
+            var response = await tenant.Api.PostJsonAsync($"/api/v1/verifications/{started.Id}/code", new { code = wrong });
+            var errors = await response.ProblemAsync(HttpStatusCode.BadRequest);
+            Assert.Contains(remaining == 0 ? "failed" : $"{remaining} attempts remain", errors["code"].Single());
+        }
+
+        var sixth = await tenant.Api.PostJsonAsync($"/api/v1/verifications/{started.Id}/code", new { code });
+        await sixth.ProblemAsync(HttpStatusCode.Conflict);
+        var view = await (await tenant.Api.GetAsync($"/api/v1/verifications/{started.Id}")).ReadAsync<VerificationView>();
+        Assert.Equal(VerificationStatus.Failed, view.Status);
+        Assert.Equal(0, view.AttemptsRemaining);
+        var history = await (await tenant.Api.GetAsync($"/api/v1/contacts/{contact.Id}/verifications")).ReadAsync<ContactVerificationsView>();
+        Assert.Equal(Shield.Failed, history.Shield.Shield);
+    }
+
+    [Fact]
+    public async Task Code_AfterLifetime_IsRefusedAsExpired()
+    {
+        var (tenant, contact) = await TenantWithContactAsync();
+        var started = await StartAsync(tenant, contact, "sms_code", "+14155550199");
+        var code = Code((await OutboxMessageAsync(tenant, started.Id)).Body);
+
+        factory.Clock.Advance(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(1));
+        var late = await tenant.Api.PostJsonAsync($"/api/v1/verifications/{started.Id}/code", new { code });
+
+        Assert.Contains("expired", (await late.ProblemAsync(HttpStatusCode.Conflict))["status"].Single());
+        var view = await (await tenant.Api.GetAsync($"/api/v1/verifications/{started.Id}")).ReadAsync<VerificationView>();
+        Assert.Equal(VerificationStatus.Expired, view.Status);
+    }
+
+    [Fact]
+    public async Task NewVerification_SupersedesPendingOneOnSameChannel()
+    {
+        var (tenant, contact) = await TenantWithContactAsync();
+        var first = await StartAsync(tenant, contact, "sms_code", "+14155550199");
+        var firstCode = Code((await OutboxMessageAsync(tenant, first.Id)).Body);
+        var second = await StartAsync(tenant, contact, "sms_code", "+14155550199");
+
+        var old = await (await tenant.Api.GetAsync($"/api/v1/verifications/{first.Id}")).ReadAsync<VerificationView>();
+        Assert.Equal(VerificationStatus.Superseded, old.Status);
+        await (await tenant.Api.PostJsonAsync($"/api/v1/verifications/{first.Id}/code", new { code = firstCode })).ProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal(VerificationStatus.Pending, (await (await tenant.Api.GetAsync($"/api/v1/verifications/{second.Id}")).ReadAsync<VerificationView>()).Status);
+    }
+
+    [Fact]
+    public async Task Destination_MustBeTheContactsOwn_AndPolicyCanRequireANote()
+    {
+        var (tenant, contact) = await TenantWithContactAsync();
+
+        var stranger = await tenant.Api.PostJsonAsync("/api/v1/verifications", new { contactId = contact.Id, channel = "sms_code", destination = "+14155550100" });
+        Assert.Contains("contact's phone numbers", (await stranger.ProblemAsync(HttpStatusCode.BadRequest))["destination"].Single());
+        var emailToPhone = await tenant.Api.PostJsonAsync("/api/v1/verifications", new { contactId = contact.Id, channel = "email_link", destination = "+14155550199" });
+        Assert.Contains("destination", (await emailToPhone.ProblemAsync(HttpStatusCode.BadRequest)).Keys);
+        var missing = await tenant.Api.PostJsonAsync("/api/v1/verifications", new { channel = "carrier_pigeon" });
+        Assert.Contains("channel", (await missing.ProblemAsync(HttpStatusCode.BadRequest)).Keys);
+        var noContact = await tenant.Api.PostJsonAsync("/api/v1/verifications", new { channel = "sms_code" });
+        Assert.Equal(["contactId", "destination"], (await noContact.ProblemAsync(HttpStatusCode.BadRequest)).Keys.Order());
+
+        (await tenant.Api.PutJsonAsync("/api/v1/settings/verification", new { requireNoteForNonDefaultDestination = true })).EnsureSuccessStatusCode();
+        var office = "+44 20 7946 0958";
+        var noNote = await tenant.Api.PostJsonAsync("/api/v1/verifications", new { contactId = contact.Id, channel = "sms_code", destination = office });
+        Assert.Contains("note", (await noNote.ProblemAsync(HttpStatusCode.BadRequest)).Keys);
+        await StartAsync(tenant, contact, "sms_code", "+14155550199");
+        var withNote = await (await tenant.Api.PostJsonAsync("/api/v1/verifications", new { contactId = contact.Id, channel = "sms_code", destination = office, note = "Manager approval" }))
+            .ReadAsync<VerificationView>(HttpStatusCode.Created);
+        Assert.Equal("Manager approval", withNote.Note);
+    }
+
+    [Fact]
+    public async Task Link_OpenedWithGetOnly_VerifiesNobody_ValidateDoesOnce()
+    {
+        var (tenant, contact) = await TenantWithContactAsync();
+        var started = await StartAsync(tenant, contact, "email_link", "Ann.Lee@contoso.com");
+        var message = await OutboxMessageAsync(tenant, started.Id);
+        var link = new Uri(LinkPattern().Match(message.Body).Value);
+        Assert.Contains(link.ToString(), message.HtmlBody!, StringComparison.Ordinal);
+        var visitor = factory.ApiClient(null);
+
+        // A mail scanner fetches the link twice: the page is shown, nobody is verified.
+        for (var i = 0; i < 2; i++)
+        {
+            var page = await visitor.GetAsync(link.PathAndQuery);
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+            Assert.Contains("Validate", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        var opened = await (await tenant.Api.GetAsync($"/api/v1/verifications/{started.Id}")).ReadAsync<VerificationView>();
+        Assert.Equal(VerificationStatus.Pending, opened.Status);
+        Assert.NotNull(opened.LinkOpenedAt);
+
+        var pressed = await visitor.SubmitAsync(link.PathAndQuery, []);
+        Assert.Contains("you are verified", await pressed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var verified = await (await tenant.Api.GetAsync($"/api/v1/verifications/{started.Id}")).ReadAsync<VerificationView>();
+        Assert.Equal(VerificationStatus.Verified, verified.Status);
+        Assert.Equal("contact", verified.CompletedBy);
+
+        var again = await visitor.GetAsync(link.PathAndQuery);
+        Assert.Contains("expired or was already used", await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var unknown = await visitor.GetAsync("/v/" + new string('A', 43));
+        var (usedPage, unknownPage) = (await Text(again), await Text(unknown));
+        Assert.True(usedPage == unknownPage, usedPage + "\n-----\n" + unknownPage);
+    }
+
+    [Fact]
+    public async Task Cancel_StopsTheCode()
+    {
+        var (tenant, contact) = await TenantWithContactAsync();
+        var started = await StartAsync(tenant, contact, "sms_code", "+14155550199");
+        var code = Code((await OutboxMessageAsync(tenant, started.Id)).Body);
+
+        var cancelled = await (await tenant.Api.DeleteAsync($"/api/v1/verifications/{started.Id}")).ReadAsync<VerificationView>();
+
+        Assert.Equal(VerificationStatus.Cancelled, cancelled.Status);
+        await (await tenant.Api.PostJsonAsync($"/api/v1/verifications/{started.Id}/code", new { code })).ProblemAsync(HttpStatusCode.Conflict);
+        await (await tenant.Api.DeleteAsync($"/api/v1/verifications/{started.Id}")).ProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task AnotherTenant_SeesNothingAndChangesNothing()
+    {
+        var (tenant, contact) = await TenantWithContactAsync();
+        var started = await StartAsync(tenant, contact, "sms_code", "+14155550199");
+        var code = Code((await OutboxMessageAsync(tenant, started.Id)).Body);
+        var other = await factory.CreateTenantAsync("Other " + Guid.NewGuid().ToString("N")[..8]);
+
+        await (await other.Api.GetAsync($"/api/v1/verifications/{started.Id}")).ProblemAsync(HttpStatusCode.NotFound);
+        await (await other.Api.PostJsonAsync($"/api/v1/verifications/{started.Id}/code", new { code })).ProblemAsync(HttpStatusCode.NotFound);
+        await (await other.Api.DeleteAsync($"/api/v1/verifications/{started.Id}")).ProblemAsync(HttpStatusCode.NotFound);
+        await (await other.Api.GetAsync($"/api/v1/contacts/{contact.Id}/verifications")).ProblemAsync(HttpStatusCode.NotFound);
+        await (await other.Api.PostJsonAsync("/api/v1/verifications", new { contactId = contact.Id, channel = "sms_code", destination = "+14155550199" }))
+            .ProblemAsync(HttpStatusCode.NotFound);
+        Assert.DoesNotContain((await (await other.Api.GetAsync("/api/v1/outbox")).ReadAsync<Page<OutboxMessageView>>()).Items, m => m.VerificationId == started.Id);
+
+        Assert.Equal(VerificationStatus.Pending, (await (await tenant.Api.GetAsync($"/api/v1/verifications/{started.Id}")).ReadAsync<VerificationView>()).Status);
+    }
+
+    [Fact]
+    public async Task Settings_RefuseTemplatesWithoutTheSecretAndLifetimesOverTen()
+    {
+        var (tenant, _) = await TenantWithContactAsync();
+
+        var errors = await (await tenant.Api.PutJsonAsync("/api/v1/settings/verification", new
+        {
+            lifetimeMinutes = 11,
+            templates = new { smsCode = "Hello {{ contact_first_name }}", emailLinkHtml = "<p>{{ code }}</p>", smsLink = "{% if %}" },
+            branding = new { primaryColor = "red", logoUrl = "http://logo.example/x.png" },
+        })).ProblemAsync(HttpStatusCode.BadRequest);
+
+        Assert.Equal(["branding.logoUrl", "branding.primaryColor", "lifetimeMinutes", "templates.emailLinkHtml", "templates.smsCode", "templates.smsLink"], errors.Keys.Order());
+        var unchanged = await (await tenant.Api.GetAsync("/api/v1/settings/verification")).ReadAsync<VerificationSettingsView>();
+        Assert.Equal(5, unchanged.LifetimeMinutes);
+        Assert.Null(unchanged.Templates.SmsCode);
+    }
+
+    [Fact]
+    public async Task CustomTemplate_IsUsedAndEscapedInHtml()
+    {
+        var (tenant, contact) = await TenantWithContactAsync();
+        (await tenant.Api.PutJsonAsync("/api/v1/tenant", new { name = "Fix & <Co> " + Guid.NewGuid().ToString("N")[..6] })).EnsureSuccessStatusCode();
+        (await tenant.Api.PutJsonAsync("/api/v1/settings/verification", new
+        {
+            lifetimeMinutes = 7,
+            templates = new { smsCode = "Code {{ code }} from {{ msp_name }}, {{ expires_in_minutes }} min" },
+        })).EnsureSuccessStatusCode();
+
+        var sms = await OutboxMessageAsync(tenant, (await StartAsync(tenant, contact, "sms_code", "+14155550199")).Id);
+        var email = await OutboxMessageAsync(tenant, (await StartAsync(tenant, contact, "email_code", "ann.lee@contoso.com")).Id);
+
+        Assert.Matches(@"^Code \d{6} from Fix & <Co> \w+, 7 min$", sms.Body);
+        Assert.Contains("Fix &amp; &lt;Co&gt;", email.HtmlBody!, StringComparison.Ordinal);
+        Assert.DoesNotContain("<Co>", email.HtmlBody!, StringComparison.Ordinal);
+    }
+
+    protected async Task<(TestTenant, ContactView)> TenantWithContactAsync()
+    {
+        var tenant = await factory.CreateTenantAsync("Verify " + Guid.NewGuid().ToString("N")[..8]);
+        var contact = await (await tenant.Api.PostJsonAsync("/api/v1/contacts", new
+        {
+            firstName = "Ann",
+            lastName = "Lee",
+            emails = new[] { new { address = "ann.lee@contoso.com" } },
+            phones = new object[] { new { number = "(415) 555-0199", type = "mobile", isDefault = true }, new { number = "+44 20 7946 0958", type = "office" } },
+        })).ReadAsync<ContactView>(HttpStatusCode.Created);
+        return (tenant, contact);
+    }
+
+    protected static async Task<VerificationView> StartAsync(TestTenant tenant, ContactView contact, string channel, string destination) =>
+        await (await tenant.Api.PostJsonAsync("/api/v1/verifications", new { contactId = contact.Id, channel, destination }))
+            .ReadAsync<VerificationView>(HttpStatusCode.Created);
+
+    /// <summary>Waits for the worker to deliver the verification's message to the outbox.</summary>
+    protected static async Task<OutboxMessageView> OutboxMessageAsync(TestTenant tenant, Guid verificationId)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (true)
+        {
+            var page = await (await tenant.Api.GetAsync("/api/v1/outbox?pageSize=100")).ReadAsync<Page<OutboxMessageView>>();
+            if (page.Items.FirstOrDefault(m => m.VerificationId == verificationId && m.State == MessageState.Sent) is { } message)
+            {
+                return message;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "the worker did not deliver the message to the outbox within 15 s");
+            await Task.Delay(50);
+        }
+    }
+
+    protected static string Code(string body) => CodePattern().Match(body) is { Success: true } m ? m.Value : throw new Xunit.Sdk.XunitException("no code in: " + body);
+
+    private static async Task<string> Text(HttpResponseMessage response) =>
+        Regex.Replace(await response.Content.ReadAsStringAsync(), "<input[^>]*>", "");
+
+    [GeneratedRegex(@"\b\d{6}\b")]
+    private static partial Regex CodePattern();
+
+    [GeneratedRegex(@"https?://[^\s""<]+/v/[A-Za-z0-9_-]+")]
+    private static partial Regex LinkPattern();
+}
+
+public sealed class VerificationsApiOnSqlite(SqliteVouch factory) : VerificationsApiTests<SqliteVouch>(factory), IClassFixture<SqliteVouch>;
+
+public sealed class VerificationsApiOnPostgres(PostgresVouch factory) : VerificationsApiTests<PostgresVouch>(factory), IClassFixture<PostgresVouch>;
