@@ -19,7 +19,7 @@ namespace Vouch.Core.Storage;
 /// </summary>
 public sealed class VouchDbContext(DbContextOptions<VouchDbContext> options) : IdentityUserContext<Member, Guid>(options), IDataProtectionKeyContext
 {
-    // Appends to a tenant's chain are serialised per process; the locks live as long as the process, as contexts are pooled.
+    // Appends to a tenant's chain are serialised per process; the locks and known heads live as long as the process, as contexts are pooled.
     private static readonly AuditChainLocks AuditLocks = new();
 
     // Set for each scope by Bind; a context without a caller sees no tenant's rows.
@@ -321,6 +321,7 @@ public sealed class VouchDbContext(DbContextOptions<VouchDbContext> options) : I
     {
         var tenantIds = pending.Select(p => p.TenantId).Distinct().Order().ToList();
         var held = new List<IDisposable>();
+        var newHeads = new List<(Guid TenantId, long Sequence, string Hash)>();
         try
         {
             foreach (var tenantId in tenantIds)
@@ -331,53 +332,54 @@ public sealed class VouchDbContext(DbContextOptions<VouchDbContext> options) : I
             var ownTransaction = Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(ct) : null;
             await using (ownTransaction)
             {
-                if (Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL")
-                {
-                    foreach (var tenantId in tenantIds)
-                    {
-                        var key = BitConverter.ToInt64(tenantId.ToByteArray(), 8);
-                        await Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({key})", ct);
-                    }
-                }
-
-                var headUpdates = new List<(Guid TenantId, long Sequence, string Hash)>();
                 foreach (var tenantId in tenantIds)
                 {
+                    var entries = pending.Where(p => p.TenantId == tenantId).ToList();
                     var tracked = ChangeTracker.Entries<Tenant>().FirstOrDefault(t => t.Entity.Id == tenantId);
-                    var (sequence, hash) = tracked is { State: EntityState.Added }
-                        ? (tracked.Entity.AuditHeadSequence, tracked.Entity.AuditHeadHash)
-                        : await ReadHeadAsync(tenantId, ct);
-
-                    foreach (var entry in pending.Where(p => p.TenantId == tenantId))
+                    (long, string) head;
+                    if (tracked is { State: EntityState.Added })
                     {
-                        (sequence, hash) = AuditChain.Link(entry, sequence, hash);
+                        head = Link(entries, (tracked.Entity.AuditHeadSequence, tracked.Entity.AuditHeadHash));
+                    }
+                    else
+                    {
+                        head = await AdvanceHeadAsync(tenantId, entries, ct);
                     }
 
                     if (tracked is not null)
                     {
-                        tracked.Entity.AuditHeadSequence = sequence;
-                        tracked.Entity.AuditHeadHash = hash;
+                        // The tracked row is saved too; it must carry the head just written, not the one it was read with.
+                        tracked.Entity.AuditHeadSequence = head.Item1;
+                        tracked.Entity.AuditHeadHash = head.Item2;
+                        tracked.Property(t => t.AuditHeadSequence).OriginalValue = head.Item1;
+                        tracked.Property(t => t.AuditHeadHash).OriginalValue = head.Item2;
                     }
-                    else
-                    {
-                        headUpdates.Add((tenantId, sequence, hash));
-                    }
+
+                    newHeads.Add((tenantId, head.Item1, head.Item2));
                 }
 
                 var written = await base.SaveChangesAsync(acceptAll, ct);
-                foreach (var (tenantId, sequence, hash) in headUpdates)
-                {
-                    await Tenants.IgnoreQueryFilters().Where(t => t.Id == tenantId)
-                        .ExecuteUpdateAsync(s => s.SetProperty(t => t.AuditHeadSequence, sequence).SetProperty(t => t.AuditHeadHash, hash), ct);
-                }
-
                 if (ownTransaction is not null)
                 {
                     await ownTransaction.CommitAsync(ct);
+                    foreach (var (tenantId, sequence, hash) in newHeads)
+                    {
+                        AuditLocks.RememberHead(tenantId, sequence, hash);
+                    }
+                }
+                else
+                {
+                    // The caller's transaction may still roll back: re-read next time.
+                    tenantIds.ForEach(AuditLocks.ForgetHead);
                 }
 
                 return written;
             }
+        }
+        catch
+        {
+            tenantIds.ForEach(AuditLocks.ForgetHead);
+            throw;
         }
         finally
         {
@@ -386,6 +388,45 @@ public sealed class VouchDbContext(DbContextOptions<VouchDbContext> options) : I
                 release.Dispose();
             }
         }
+    }
+
+    /// <summary>
+    /// Links the entries after the tenant's head and moves the head with an update that only lands if the head is still the
+    /// one they were linked to. On PostgreSQL that update also locks the tenant row until commit, so appenders on other
+    /// nodes wait, then find the head moved and link again after it.
+    /// </summary>
+    private async Task<(long, string)> AdvanceHeadAsync(Guid tenantId, List<AuditEntry> entries, CancellationToken ct)
+    {
+        var known = AuditLocks.TryGetHead(tenantId, out var remembered) ? remembered : await ReadHeadAsync(tenantId, ct);
+        for (var attempt = 0; ; attempt++)
+        {
+            var (expectedSequence, _) = known;
+            var head = Link(entries, known);
+            var moved = await Tenants.IgnoreQueryFilters()
+                .Where(t => t.Id == tenantId && t.AuditHeadSequence == expectedSequence)
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.AuditHeadSequence, head.Item1).SetProperty(t => t.AuditHeadHash, head.Item2), ct);
+            if (moved == 1)
+            {
+                return head;
+            }
+
+            if (attempt >= 10)
+            {
+                throw new InvalidOperationException($"The audit chain of tenant {tenantId} kept moving; the append was abandoned.");
+            }
+
+            known = await ReadHeadAsync(tenantId, ct);
+        }
+    }
+
+    private static (long, string) Link(List<AuditEntry> entries, (long Sequence, string Hash) head)
+    {
+        foreach (var entry in entries)
+        {
+            head = AuditChain.Link(entry, head.Sequence, head.Hash);
+        }
+
+        return head;
     }
 
     private async Task<(long, string)> ReadHeadAsync(Guid tenantId, CancellationToken ct)
