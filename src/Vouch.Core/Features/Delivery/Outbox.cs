@@ -8,10 +8,15 @@ public sealed record OutboxMessageView(Guid Id, Medium Channel, string To, strin
 /// <summary>The development outbox: messages kept in Vouch instead of sent, newest first. Not for production.</summary>
 public sealed class ListOutbox(VouchDbContext db)
 {
-    public async Task<Page<OutboxMessageView>> HandleAsync(PageRequest page, CancellationToken ct)
+    public async Task<Page<OutboxMessageView>> HandleAsync(PageRequest page, CancellationToken ct, Guid? verificationId = null)
     {
-        var rows = await db.OutboundMessages.AsNoTracking()
-            .Where(m => m.Provider == MessageProvider.Outbox)
+        var messages = db.OutboundMessages.AsNoTracking().Where(m => m.Provider == MessageProvider.Outbox);
+        if (verificationId is { } id)
+        {
+            messages = messages.Where(m => m.VerificationId == id);
+        }
+
+        var rows = await messages
             .OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id)
             .Skip(page.Skip).Take(page.Size + 1)
             .Select(m => new OutboxMessageView(m.Id, m.Medium, m.To, m.Subject, m.TextBody ?? "", m.HtmlBody, m.State, m.CreatedAt, m.VerificationId))

@@ -78,7 +78,7 @@ public sealed class ListContactVerifications(VouchDbContext db, Caller caller, T
             v.ExpireIfDue(now);
         }
 
-        return new ContactVerificationsView(VerificationProjections.Shield(history.FirstOrDefault(), now), history.Select(v => v.ToView()).ToList());
+        return new ContactVerificationsView(VerificationProjections.Shield(history, now), history.Select(v => v.ToView()).ToList());
     }
 }
 

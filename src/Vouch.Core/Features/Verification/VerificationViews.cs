@@ -36,7 +36,15 @@ internal static class VerificationProjections
 
     public static VerificationView ToView(this ContactVerification v) => Compiled(v);
 
-    public static ContactShieldView Shield(ContactVerification? latest, DateTime now) => latest is null
-        ? new ContactShieldView(Verification.Shield.None, null, null, null, null, null)
-        : new ContactShieldView(latest.ShieldAt(now), latest.Id, latest.Channel, latest.VerifiedUntil, latest.CompletedBy, latest.CompletedAt ?? latest.CreatedAt);
+    /// <summary>
+    /// The shield from the newest verifications: green while any is verified and in its window (a pending re-check does not
+    /// hide it), else amber while the newest is pending, red when the newest failed, grey otherwise.
+    /// </summary>
+    public static ContactShieldView Shield(IReadOnlyList<ContactVerification> newestFirst, DateTime now)
+    {
+        var shown = newestFirst.FirstOrDefault(v => v.ShieldAt(now) == Verification.Shield.Verified) ?? (newestFirst.Count > 0 ? newestFirst[0] : null);
+        return shown is null
+            ? new ContactShieldView(Verification.Shield.None, null, null, null, null, null)
+            : new ContactShieldView(shown.ShieldAt(now), shown.Id, shown.Channel, shown.VerifiedUntil, shown.CompletedBy, shown.CompletedAt ?? shown.CreatedAt);
+    }
 }

@@ -8,12 +8,12 @@ public static class DeliveryApi
 {
     public static void MapDeliveryApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/outbox", async (int? page, int? pageSize, ListOutbox handler, CancellationToken ct) =>
+        app.MapGet("/api/v1/outbox", async (Guid? verificationId, int? page, int? pageSize, ListOutbox handler, CancellationToken ct) =>
             Problems.TryPage(page, pageSize, out var paging, out var problem)
-                ? TypedResults.Ok(await handler.HandleAsync(paging, ct))
+                ? TypedResults.Ok(await handler.HandleAsync(paging, ct, verificationId))
                 : problem!)
             .WithTags("Outbox").RequireAuthorization(Authentication.ApiRead)
-            .WithSummary("The development outbox, newest first: messages kept in Vouch instead of sent (not for production)");
+            .WithSummary("The development outbox, newest first (optionally one verification's messages): messages kept in Vouch instead of sent (not for production)");
 
         var settings = app.MapGroup("/api/v1/settings/delivery").WithTags("Settings").RequireAuthorization(Authentication.ApiRead);
         settings.MapGet("/", (GetDeliverySettings handler, CancellationToken ct) => handler.HandleAsync(ct))

@@ -91,6 +91,22 @@ public sealed class ContactVerificationTests
     }
 
     [Fact]
+    public void Shield_GreenWhileAnyVerifiedInWindow_ElseFollowsTheNewest()
+    {
+        var (verified, code) = CodeVerification();
+        verified.CheckCode(code, Start, Secrets, Window, "tech");
+        var (pending, _) = CodeVerification();
+        var (failed, _) = CodeVerification();
+        failed.MarkDeliveryFailed("bounced", Start);
+
+        Assert.Equal(Shield.Verified, VerificationProjections.Shield([pending, verified], Start.AddMinutes(1)).Shield);
+        Assert.Equal(Shield.Pending, VerificationProjections.Shield([pending], Start.AddMinutes(4)).Shield);
+        Assert.Equal(Shield.None, VerificationProjections.Shield([pending, verified], Start.AddMinutes(20)).Shield);
+        Assert.Equal(Shield.Failed, VerificationProjections.Shield([failed, pending], Start).Shield);
+        Assert.Equal(Shield.None, VerificationProjections.Shield([], Start).Shield);
+    }
+
+    [Fact]
     public void Mask_ShowsOnlyTheEnd()
     {
         Assert.Equal("•••0199", VerificationMasking.Mask("+14155550199"));
