@@ -50,7 +50,7 @@ public sealed class DeliverMessages(
         var verificationIds = batch.Where(m => m.VerificationId is not null).Select(m => m.VerificationId!.Value).ToList();
         var verifications = verificationIds.Count == 0
             ? []
-            : await db.Verifications.IgnoreQueryFilters().Where(v => verificationIds.Contains(v.Id)).ToDictionaryAsync(v => v.Id, ct);
+            : await db.Verifications.IgnoreQueryFilters().AsNoTracking().Where(v => verificationIds.Contains(v.Id)).ToDictionaryAsync(v => v.Id, ct);
         var tenantIds = batch.Where(m => m.Provider != MessageProvider.Outbox).Select(m => m.TenantId).Distinct().ToList();
         var settings = tenantIds.Count == 0
             ? []
@@ -74,9 +74,35 @@ public sealed class DeliverMessages(
             Apply(message, verification, results[i], now, changed);
         }
 
+        // The message rows are the record of what was sent; they are saved first, on their own, so a verification changed
+        // meanwhile (a code entered, a cancel) can never make this save fail and the messages go out again.
         await db.SaveChangesAsync(ct);
-        notifier.Notify(changed.Distinct().Select(v => v.ChangedAt(now)).ToList());
+        await RecordOnVerificationsAsync(changed, now, ct);
+        notifier.Notify(changed.Select(v => v.ChangedAt(now)).ToList());
         return batch.Count;
+    }
+
+    /// <summary>Copies the delivery outcome onto the verifications with conditional updates that leave a completed one alone.</summary>
+    private async Task RecordOnVerificationsAsync(List<ContactVerification> changed, DateTime now, CancellationToken ct)
+    {
+        var verifications = db.Verifications.IgnoreQueryFilters();
+        var sent = changed.Where(v => v.DeliveryState == DeliveryState.Sent).Select(v => v.Id).ToList();
+        if (sent.Count > 0)
+        {
+            await verifications.Where(v => sent.Contains(v.Id) && v.DeliveryState == DeliveryState.Queued)
+                .ExecuteUpdateAsync(s => s.SetProperty(v => v.DeliveryState, DeliveryState.Sent), ct);
+        }
+
+        // Mirrors ContactVerification.MarkDeliveryFailed: a contact who cannot receive the secret cannot pass.
+        foreach (var failed in changed.Where(v => v.DeliveryState == DeliveryState.Failed))
+        {
+            await verifications.Where(v => v.Id == failed.Id && v.Status == VerificationStatus.Pending)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(v => v.DeliveryState, DeliveryState.Failed)
+                    .SetProperty(v => v.DeliveryError, failed.DeliveryError)
+                    .SetProperty(v => v.Status, VerificationStatus.Failed)
+                    .SetProperty(v => v.CompletedAt, now), ct);
+        }
     }
 
     private async Task<DeliveryResult> SendAsync(OutboundMessage message, ContactVerification? verification, DeliverySettings? settings, string mspName, CancellationToken ct)
@@ -145,5 +171,6 @@ public sealed class DeliverMessages(
         {
             changed.Add(verification);
         }
+
     }
 }

@@ -66,7 +66,16 @@ public sealed class SubmitVerificationCode(
                 return new Conflict("status", $"the verification is {verification.Status.ToString().ToLowerInvariant()}; start a new one");
         }
 
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Another code, a cancel or a delivery failure landed first; this attempt counts for nothing.
+            return new Conflict("status", "the verification changed at the same moment; read it again and retry");
+        }
+
         notifier.Notify([verification.ChangedAt(now)]);
         return check switch
         {

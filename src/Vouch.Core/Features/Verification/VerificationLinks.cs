@@ -36,8 +36,16 @@ public sealed class VerificationLinks(
         if (verification.MarkOpened(now))
         {
             audit.Record("verification.opened", "verification", verification.Id.ToString(), usable ? "link page shown" : "link page shown after the verification ended");
-            await db.SaveChangesAsync(ct);
-            notifier.Notify([verification.ChangedAt(now)]);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                notifier.Notify([verification.ChangedAt(now)]);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                // Opened while it was completed elsewhere: show the page as it is now.
+                return Unknown;
+            }
         }
 
         // A used or expired link answers exactly like one that never existed: no tenant, no branding, no name.

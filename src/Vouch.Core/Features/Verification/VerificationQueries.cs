@@ -47,7 +47,15 @@ public sealed class CancelVerification(VouchDbContext db, Caller caller, AuditLo
             return new Conflict("status", $"the verification is already {verification.Status.ToString().ToLowerInvariant()}");
         }
 
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return new Conflict("status", "the verification changed at the same moment; read it again");
+        }
+
         notifier.Notify([verification.ChangedAt(now)]);
         return verification.Status == VerificationStatus.Cancelled
             ? verification.ToView()
