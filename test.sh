@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite on a Debian 12 machine that has only the .NET SDK: installs what the tests need
-# (PostgreSQL binaries, Chromium) when missing, builds once, runs every test project, and ends with one line
+# (PostgreSQL binaries, Chromium, Node and npm; smtp4dev and Prism under .tools/) when missing, builds once, runs
+# every test project, and ends with one line
 #   Total: N passed, M failed[, K skipped]
 # Exit code is non-zero when the build or any test failed. Extra arguments go to `dotnet test` (e.g. --filter X).
 set -euo pipefail
@@ -19,10 +20,11 @@ fi
 
 # --- prerequisites ---------------------------------------------------------------------------------------------
 # The tests start their own throwaway PostgreSQL cluster (only the binaries are needed, no running service) and
-# drive Debian's Chromium for browser tests.
+# drive Debian's Chromium for browser tests. npm installs Prism, the stand-in for vendor APIs.
 missing=()
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 
 if ((${#missing[@]} > 0)); then
   if [[ $(id -u) -eq 0 ]]; then
@@ -42,7 +44,25 @@ if ((${#missing[@]} > 0)); then
     "${apt[@]}" install -y "$package" >/dev/null
   done
 else
-  say "postgresql and chromium already installed"
+  say "postgresql, chromium and npm already installed"
+fi
+
+# The provider tests run stand-ins on loopback: smtp4dev (a .NET tool) for SMTP and Prism (npm) serving the vendors'
+# API descriptions. Both live in the git-ignored .tools/, pinned; the tests find them there (or through VOUCH_SMTP4DEV
+# and VOUCH_PRISM). A version marker check keeps this instant when they are present.
+smtp4dev_version=3.15.0
+prism_version=5.14.2
+if [[ ! -d .tools/.store/rnwood.smtp4dev/$smtp4dev_version ]]; then
+  say "installing smtp4dev ${smtp4dev_version} into .tools/…"
+  if [[ -e .tools/smtp4dev ]]; then
+    dotnet tool uninstall --tool-path .tools Rnwood.Smtp4dev >/dev/null
+  fi
+  dotnet tool install --tool-path .tools Rnwood.Smtp4dev --version "$smtp4dev_version" >/dev/null
+fi
+if ! grep -qs "\"version\": \"$prism_version\"" .tools/prism/node_modules/@stoplight/prism-cli/package.json; then
+  say "installing Prism ${prism_version} into .tools/prism…"
+  npm install --prefix .tools/prism --no-audit --no-fund --no-update-notifier --loglevel=error \
+    "@stoplight/prism-cli@$prism_version" >/dev/null
 fi
 
 # --- tests -------------------------------------------------------------------------------------------------------

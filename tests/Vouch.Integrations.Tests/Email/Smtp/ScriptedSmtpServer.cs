@@ -1,0 +1,111 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Vouch.Integrations.Tests.StandIns;
+
+namespace Vouch.Integrations.Tests.Email.Smtp;
+
+/// <summary>
+/// A loopback SMTP peer that answers each command with a scripted reply, for the answers smtp4dev never gives
+/// (a 4xx "try later", a 5xx "no such mailbox") and for a server that accepts connections but never speaks.
+/// </summary>
+internal sealed class ScriptedSmtpServer : IAsyncDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly Dictionary<string, string> _replies;
+    private readonly bool _silent;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Task _serving;
+
+    /// <param name="replies">command verb (EHLO, MAIL, RCPT, DATA …) to reply line; unlisted verbs get "250 OK".</param>
+    /// <param name="silent">accept connections but never send the greeting.</param>
+    public ScriptedSmtpServer(Dictionary<string, string>? replies = null, bool silent = false)
+    {
+        _replies = replies ?? [];
+        _silent = silent;
+        _listener.Start();
+        _serving = ServeAsync();
+    }
+
+    public string Host => Loopback.Host;
+
+    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    /// <summary>Completes when the first client has connected.</summary>
+    public Task Connected => _connected.Task;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _listener.Stop();
+        try
+        {
+            await _serving;
+        }
+        catch (Exception e) when (e is OperationCanceledException or SocketException or IOException or ObjectDisposedException)
+        {
+        }
+
+        _stop.Dispose();
+    }
+
+    private async Task ServeAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            var client = await _listener.AcceptTcpClientAsync(_stop.Token);
+            _connected.TrySetResult();
+            _ = Task.Run(() => ConverseAsync(client));
+        }
+    }
+
+    private async Task ConverseAsync(TcpClient client)
+    {
+        using var _ = client;
+        try
+        {
+            await using var stream = client.GetStream();
+            using var reader = new StreamReader(stream, Encoding.ASCII);
+            await using var writer = new StreamWriter(stream, Encoding.ASCII) { NewLine = "\r\n", AutoFlush = true };
+            if (_silent)
+            {
+                await Task.Delay(Timeout.Infinite, _stop.Token);
+            }
+
+            await writer.WriteLineAsync("220 scripted ESMTP");
+            var inData = false;
+            while (await reader.ReadLineAsync(_stop.Token) is { } line)
+            {
+                if (inData)
+                {
+                    if (line == ".")
+                    {
+                        inData = false;
+                        await writer.WriteLineAsync(_replies.GetValueOrDefault(".", "250 2.0.0 queued"));
+                    }
+
+                    continue;
+                }
+
+                var verb = line.Split(' ', 2)[0].ToUpperInvariant();
+                var reply = _replies.GetValueOrDefault(verb) ?? verb switch
+                {
+                    "EHLO" => "250 scripted",
+                    "DATA" => "354 go ahead",
+                    "QUIT" => "221 bye",
+                    _ => "250 OK",
+                };
+                await writer.WriteLineAsync(reply);
+                inData = verb == "DATA" && reply.StartsWith("354", StringComparison.Ordinal);
+                if (verb == "QUIT")
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or SocketException or ObjectDisposedException)
+        {
+        }
+    }
+}
