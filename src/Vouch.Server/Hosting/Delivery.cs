@@ -5,6 +5,7 @@ using Vouch.Core.Features.Tenancy;
 using Vouch.Core.Features.Verification;
 using Vouch.Core.Ports;
 using Vouch.Core.Storage;
+using Vouch.Integrations;
 using Vouch.Server.Features.Verification;
 
 namespace Vouch.Server.Hosting;
@@ -31,9 +32,7 @@ public static class Delivery
         services.AddScoped<VerificationLinks>();
         services.AddScoped<IPublicAddress, RequestPublicAddress>();
         services.AddSingleton<IVerificationNotifier, HubVerificationNotifier>();
-        services.AddSingleton<UnconfiguredSenders>();
-        services.AddSingleton<ISmtpEmailSender>(sp => sp.GetRequiredService<UnconfiguredSenders>());
-        services.AddSingleton<ITwilioSmsSender>(sp => sp.GetRequiredService<UnconfiguredSenders>());
+        services.AddVouchIntegrations(configuration);
         services.AddHostedService<DeliveryWorker>();
         return services;
     }

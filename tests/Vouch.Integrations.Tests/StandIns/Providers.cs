@@ -1,3 +1,4 @@
+using Vouch.Testing.StandIns;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

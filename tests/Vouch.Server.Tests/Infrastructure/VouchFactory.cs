@@ -34,7 +34,7 @@ public abstract class VouchFactory(TestDatabase database, IReadOnlyDictionary<st
     /// <summary>The host's clock; starts at the real time so cookies issued by the framework line up with it.</summary>
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         if (Database == TestDatabase.Postgres)
         {

@@ -189,7 +189,7 @@ public sealed class ContactVerification : ITenantOwned
         _ => Shield.None,
     };
 
-    public Ports.VerificationChanged ChangedAt(DateTime now) => new(TenantId, ContactId, Id, Status, ShieldAt(now), VerifiedUntil);
+    public Ports.VerificationChanged ChangedAt(DateTime now) => new(TenantId, ContactId, Id, Channel, Status, ShieldAt(now), VerifiedUntil, CompletedBy, DeliveryState);
 
     private bool CompleteIfPending(VerificationStatus status, DateTime now, string? by)
     {

@@ -1,25 +1,152 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Vouch.Core;
 using Vouch.Core.Features.Directory;
+using Vouch.Core.Features.Verification;
+using Vouch.Server.Features.Shared;
 
 namespace Vouch.Server.Features.Directory;
 
-public sealed class ContactDetailModel(GetContact getContact) : PageModel
+/// <summary>A contact, with the verification panel: send a code or link, enter the code, cancel, the shield and the history.</summary>
+public sealed class ContactDetailModel(GetContact getContact, ListContactVerifications listVerifications) : PageModel
 {
     public ContactView Contact { get; private set; } = null!;
+
+    public ContactVerificationsView Verifications { get; private set; } = new(new ContactShieldView(Shield.None, null, null, null, null, null), []);
+
+    /// <summary>The verifications still waiting for the contact, newest first: each gets its code box or its Cancel button.</summary>
+    public IEnumerable<VerificationView> Pending => Verifications.History.Where(v => v.Status == VerificationStatus.Pending);
+
+    [BindProperty]
+    public SendVerificationForm Send { get; set; } = new();
+
+    /// <summary>A refused code, shown beside the verification it was typed for.</summary>
+    public (Guid VerificationId, string Message)? CodeProblem { get; private set; }
 
     [TempData]
     public string? Notice { get; set; }
 
-    public async Task<IActionResult> OnGetAsync(Guid id)
+    public async Task<IActionResult> OnGetAsync(Guid id) => await ShowAsync(id);
+
+    public async Task<IActionResult> OnPostSendAsync(Guid id, VerificationChannel? channel, string? destination, [FromServices] StartVerification start)
     {
-        var found = await getContact.HandleAsync(id, HttpContext.RequestAborted);
-        if (!found.Succeeded)
+        var sent = await start.HandleAsync(new StartVerificationRequest(id, channel, destination, Send.TicketReference, Send.Note), HttpContext.RequestAborted);
+        if (sent.Succeeded)
+        {
+            var v = sent.Value!;
+            Notice = $"Sent {VerificationText.Channel(v.Channel)} to {v.Destination}; it expires at {VerificationText.Time(v.ExpiresAt)}.";
+            return Redirect($"/contacts/{id}");
+        }
+
+        switch (sent.Failure)
+        {
+            case TooManyRequests limited:
+                ModelState.AddModelError("", Limited(limited));
+                break;
+            case NotFound { Resource: "contact" }:
+                return NotFound();
+            default:
+                PageFailures.Add(ModelState, sent.Failure!, field => "Send." + PageFailures.Pascal(field));
+                break;
+        }
+
+        return await ShowAsync(id);
+    }
+
+    public async Task<IActionResult> OnPostCodeAsync(Guid id, Guid verificationId, string? code, [FromServices] SubmitVerificationCode submit)
+    {
+        var checkedCode = await submit.HandleAsync(verificationId, new SubmitCodeRequest(code), HttpContext.RequestAborted);
+        if (checkedCode.Succeeded)
+        {
+            Notice = $"The code is right: verified until {VerificationText.Time(checkedCode.Value!.VerifiedUntil)}.";
+            return Redirect($"/contacts/{id}");
+        }
+
+        var message = checkedCode.Failure switch
+        {
+            WrongCode { AttemptsRemaining: 0 } => "Wrong code: no attempts remain, so this verification has failed. Send a new one.",
+            WrongCode wrong => $"Wrong code, {wrong.AttemptsRemaining} {(wrong.AttemptsRemaining == 1 ? "attempt remains" : "attempts remain")}.",
+            TooManyRequests limited => Limited(limited),
+            Invalid invalid => string.Join(" ", invalid.Errors.SelectMany(e => e.Value.Select(reason => Capitalised(e.Key) + ": " + reason + "."))),
+            Conflict conflict => Capitalised(conflict.Reason) + ".",
+            _ => "This verification no longer exists.",
+        };
+        CodeProblem = (verificationId, message);
+        return await ShowAsync(id);
+    }
+
+    public async Task<IActionResult> OnPostCancelAsync(Guid id, Guid verificationId, [FromServices] CancelVerification cancel)
+    {
+        var cancelled = await cancel.HandleAsync(verificationId, HttpContext.RequestAborted);
+        Notice = cancelled.Succeeded
+            ? "Verification cancelled: its code or link no longer works."
+            : cancelled.Failure is Conflict conflict ? Capitalised(conflict.Reason) + "." : "The verification could not be cancelled.";
+        return Redirect($"/contacts/{id}");
+    }
+
+    private async Task<IActionResult> ShowAsync(Guid id)
+    {
+        var ct = HttpContext.RequestAborted;
+        var found = await getContact.HandleAsync(id, ct);
+        var verifications = await listVerifications.HandleAsync(id, ct);
+        if (!found.Succeeded || !verifications.Succeeded)
         {
             return NotFound();
         }
 
         Contact = found.Value!;
+        Verifications = verifications.Value!;
         return Page();
     }
+
+    /// <summary>A rate limit's refusal as the technician reads it; the page answers 429 with Retry-After like the API.</summary>
+    private string Limited(TooManyRequests limited)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling(limited.RetryAfter.TotalSeconds));
+        Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        return $"{Capitalised(limited.Reason)}. Try again in {seconds} seconds.";
+    }
+
+    private static string Capitalised(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
+}
+
+/// <summary>What the technician adds to any send: the ticket it belongs to and, when policy asks, who approved the destination.</summary>
+public sealed class SendVerificationForm
+{
+    public string? TicketReference { get; set; }
+
+    public string? Note { get; set; }
+}
+
+/// <summary>Words and times of the verification panel, shared by the page and its live updates (verification.js mirrors them).</summary>
+public static class VerificationText
+{
+    public static string Channel(VerificationChannel? channel) => channel switch
+    {
+        VerificationChannel.SmsCode => "SMS code",
+        VerificationChannel.SmsLink => "SMS link",
+        VerificationChannel.EmailCode => "e-mail code",
+        VerificationChannel.EmailLink => "e-mail link",
+        _ => "—",
+    };
+
+    public static string Status(VerificationStatus status) => status.ToString().ToLowerInvariant();
+
+    public static string ShieldLabel(Shield shield) => shield switch
+    {
+        Shield.Pending => "Pending",
+        Shield.Verified => "Verified",
+        Shield.Failed => "Failed",
+        _ => "Not verified",
+    };
+
+    /// <summary>Who completed it: a technician's name for codes, "the contact" for links.</summary>
+    public static string By(string? completedBy) => completedBy is null or "contact" ? "the contact" : completedBy;
+
+    // Every page of Vouch shows UTC; the live script writes the same format.
+    public static string Time(DateTime? at) => at is { } t ? t.ToString("HH:mm", CultureInfo.InvariantCulture) + " UTC" : "—";
+
+    public static string Iso(DateTime? at) => at is { } t ? DateTime.SpecifyKind(t, DateTimeKind.Utc).ToString("O", CultureInfo.InvariantCulture) : "";
 }

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
+using Vouch.Core.Features.Verification;
 using Vouch.Core.Ports;
 using Vouch.Server.Hosting;
 
@@ -45,9 +46,12 @@ internal sealed partial class HubVerificationNotifier(IHubContext<VerificationHu
             {
                 change.ContactId,
                 change.VerificationId,
+                Channel = change.Channel.Name(),
                 Status = change.Status.ToString().ToLowerInvariant(),
                 Shield = change.Shield.ToString().ToLowerInvariant(),
                 change.VerifiedUntil,
+                change.VerifiedBy,
+                Delivery = change.Delivery.ToString().ToLowerInvariant(),
             });
         }
         catch (Exception e)

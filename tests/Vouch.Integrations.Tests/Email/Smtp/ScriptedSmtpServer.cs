@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using Vouch.Integrations.Tests.StandIns;
+using Vouch.Testing.StandIns;
 
 namespace Vouch.Integrations.Tests.Email.Smtp;
 

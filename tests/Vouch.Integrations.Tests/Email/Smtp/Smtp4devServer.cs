@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using MimeKit;
 using Vouch.Integrations.Tests.StandIns;
 using Vouch.Testing;
+using Vouch.Testing.StandIns;
 
 namespace Vouch.Integrations.Tests.Email.Smtp;
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 using Vouch.Core.Ports;
 using Vouch.Integrations.Tests.StandIns;
+using Vouch.Testing.StandIns;
 
 namespace Vouch.Integrations.Tests.Email.Smtp;
 

@@ -1,4 +1,5 @@
 using Vouch.Integrations.Tests.StandIns;
+using Vouch.Testing.StandIns;
 
 namespace Vouch.Integrations.Tests.Sms.Twilio;
 

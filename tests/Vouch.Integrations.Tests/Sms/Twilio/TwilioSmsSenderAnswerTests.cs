@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Vouch.Core.Ports;
 using Vouch.Integrations.Tests.StandIns;
+using Vouch.Testing.StandIns;
 
 namespace Vouch.Integrations.Tests.Sms.Twilio;
 

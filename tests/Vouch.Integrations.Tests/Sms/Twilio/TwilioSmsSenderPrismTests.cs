@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Vouch.Core.Ports;
 using Vouch.Integrations.Tests.StandIns;
+using Vouch.Testing.StandIns;
 
 namespace Vouch.Integrations.Tests.Sms.Twilio;
 

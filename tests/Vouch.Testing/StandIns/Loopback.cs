@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Vouch.Integrations.Tests.StandIns;
+namespace Vouch.Testing.StandIns;
 
 /// <summary>Addresses for stand-ins. Tests talk to loopback only; anything else is a bug and stops the test.</summary>
-internal static class Loopback
+public static class Loopback
 {
     public const string Host = "127.0.0.1";
 

@@ -8,9 +8,8 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Vouch.Integrations.Tests.StandIns;
 
-namespace Vouch.Integrations.Tests.Sms.Twilio;
+namespace Vouch.Testing.StandIns;
 
 /// <summary>
 /// An in-process Twilio Messages endpoint on loopback for the answers the API description does not document. It
@@ -18,10 +17,13 @@ namespace Vouch.Integrations.Tests.Sms.Twilio;
 /// (400, 21604 / 21603), then the scripted answer of the test, else 201 with the description's own example. Error
 /// bodies have Twilio's REST error shape: <c>{"code", "message", "more_info", "status"}</c>.
 /// </summary>
-internal sealed class TwilioStandIn : IAsyncDisposable
+public sealed class TwilioStandIn : IAsyncDisposable
 {
     public const string AccountSid = "AC0123456789abcdef0123456789abcdef";
     public const string AuthToken = "tok-StandIn-never-shown-9f8e";
+
+    /// <summary>A sender number for tests (555 numbers of the fictional range are valid for the parser).</summary>
+    public const string FromNumber = "+14155550100";
 
     private readonly WebApplication _app;
 
@@ -104,6 +106,12 @@ internal sealed class TwilioStandIn : IAsyncDisposable
             return;
         }
 
+        await CreatedAsync(context);
+    }
+
+    /// <summary>Answers 201 with the description's own example of a created message.</summary>
+    public static async Task CreatedAsync(HttpContext context)
+    {
         context.Response.StatusCode = StatusCodes.Status201Created;
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync(TwilioSpec.CreatedExample(), context.RequestAborted);

@@ -1,7 +1,7 @@
-namespace Vouch.Integrations.Tests.StandIns;
+namespace Vouch.Testing.StandIns;
 
 /// <summary>Finds the repository, the vendor specs beside it, and the tools test.sh installs under <c>.tools/</c>.</summary>
-internal static class RepositoryPaths
+public static class RepositoryPaths
 {
     private static readonly Lazy<string> RootPath = new(FindRoot);
 

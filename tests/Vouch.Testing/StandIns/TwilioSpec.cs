@@ -1,10 +1,9 @@
 using System.Text.Json;
-using Vouch.Integrations.Tests.StandIns;
 
-namespace Vouch.Integrations.Tests.Sms.Twilio;
+namespace Vouch.Testing.StandIns;
 
 /// <summary>What Twilio's API description says about creating a message, read from the file itself.</summary>
-internal static class TwilioSpec
+public static class TwilioSpec
 {
     private const string MessagesPath = "/2010-04-01/Accounts/{AccountSid}/Messages.json";
 

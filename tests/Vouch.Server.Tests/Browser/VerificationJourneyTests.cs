@@ -1,0 +1,187 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Vouch.Core.Features.Directory;
+using Vouch.Core.Features.Tenancy;
+using Vouch.Server.Tests.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+
+namespace Vouch.Server.Tests.Browser;
+
+/// <summary>A technician verifies a caller from the contact's page, in a real Chromium against the real server on Kestrel.</summary>
+public sealed partial class VerificationJourneyTests
+{
+    private const string Password = "a long enough password";
+
+    [Fact]
+    public async Task EmailLink_ContactPressesValidate_ShieldTurnsGreenWithoutReload()
+    {
+        await using var server = new KestrelVouch();
+        var baseUrl = server.Start();
+        var (technician, contactId) = await server.TechnicianWithContactAsync(baseUrl);
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(LocalChromium.Options);
+        await using var desk = await NewContextAsync(browser, baseUrl);
+        var page = await SignedInAsync(desk, technician);
+        await page.GotoAsync($"/contacts/{contactId}");
+        var shield = page.Locator("#shield");
+        await Expect(shield).ToHaveAttributeAsync("data-shield", "none");
+        await Expect(shield).ToContainTextAsync("Not verified");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send link (e-mail)", Exact = true }).ClickAsync();
+        await Expect(page.GetByText("Sent e-mail link to p••@contoso.com")).ToBeVisibleAsync();
+        await Expect(shield).ToHaveAttributeAsync("data-shield", "pending");
+        await Expect(shield).ToContainTextAsync("Pending");
+        await Expect(page.Locator(".pending")).ToContainTextAsync("e-mail link to p••@contoso.com");
+        // From here on the technician's page must change by itself: a marker on the window survives only if it never reloads.
+        await page.EvaluateAsync("() => { window.notReloaded = true; }");
+
+        // The technician reads the link from the outbox in another tab (a new install has no real e-mail provider).
+        var outbox = await desk.NewPageAsync();
+        await outbox.GotoAsync("/outbox");
+        await Expect(outbox.GetByText("Development outbox: not for production.")).ToBeVisibleAsync();
+        var body = outbox.Locator("tr.outbox-message").First.Locator(".message-body");
+        await Expect(body).ToContainTextAsync("/v/");
+        var link = LinkPattern().Match(await body.InnerTextAsync()).Value;
+
+        // The caller opens it in their own browser, without the technician's cookies.
+        await using var caller = await NewContextAsync(browser, baseUrl);
+        var linkPage = await caller.NewPageAsync();
+        await linkPage.GotoAsync(link);
+        await Expect(linkPage.GetByRole(AriaRole.Heading, new() { Name = "Confirm it is you" })).ToBeVisibleAsync();
+        await linkPage.GetByRole(AriaRole.Button, new() { Name = "Validate" }).ClickAsync();
+        await Expect(linkPage.GetByRole(AriaRole.Status)).ToHaveTextAsync("Thank you: you are verified");
+
+        await Expect(shield).ToHaveAttributeAsync("data-shield", "verified", new() { Timeout = 5000 });
+        await Expect(shield.Locator(".shield-label")).ToHaveTextAsync("Verified");
+        await Expect(shield.Locator(".shield-detail")).ToHaveTextAsync(new Regex(@"^until \d\d:\d\d UTC by the contact via e-mail link$"));
+        await Expect(page.Locator(".pending .pending-status")).ToHaveTextAsync("verified");
+        Assert.True(await page.EvaluateAsync<bool>("() => window.notReloaded === true"));
+
+        // A reload tells the same story from the server.
+        await page.ReloadAsync();
+        await Expect(shield).ToHaveAttributeAsync("data-shield", "verified");
+        await Expect(shield.Locator(".shield-detail")).ToHaveTextAsync(new Regex(@"until \d\d:\d\d UTC by the contact via e-mail link"));
+        await page.Locator("details.history summary").ClickAsync();
+        await Expect(page.Locator("details.history tbody tr")).ToHaveCountAsync(1);
+        await Expect(page.Locator("details.history tbody tr").First).ToContainTextAsync("verified");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = "/tmp/vouch-verified.png", FullPage = true });
+    }
+
+    [Fact]
+    public async Task SmsCode_WrongThenRightCode_CountsDownThenVerifies()
+    {
+        await using var server = new KestrelVouch();
+        var baseUrl = server.Start();
+        var (technician, contactId) = await server.TechnicianWithContactAsync(baseUrl);
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(LocalChromium.Options);
+        await using var desk = await NewContextAsync(browser, baseUrl);
+        var page = await SignedInAsync(desk, technician);
+        await page.GotoAsync($"/contacts/{contactId}");
+
+        await page.GetByLabel("Ticket reference").FillAsync("T-2024");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send code (SMS)", Exact = true }).ClickAsync();
+        await Expect(page.GetByText("Sent SMS code to •••0199")).ToBeVisibleAsync();
+        await Expect(page.Locator("#shield")).ToHaveAttributeAsync("data-shield", "pending");
+
+        var outbox = await desk.NewPageAsync();
+        await outbox.GotoAsync("/outbox");
+        var body = outbox.Locator("tr.outbox-message").First.Locator(".message-body");
+        await Expect(body).ToContainTextAsync(new Regex(@"\d{6}"));
+        var code = CodePattern().Match(await body.InnerTextAsync()).Value;
+
+        var codeBox = page.GetByLabel("Code read out by the caller");
+        await codeBox.FillAsync(code == "000000" ? "111111" : "000000");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Check code" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Wrong code, 4 attempts remain.");
+        await Expect(page.Locator("#shield")).ToHaveAttributeAsync("data-shield", "pending");
+
+        await codeBox.FillAsync(code);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Check code" }).ClickAsync();
+        await Expect(page.Locator("#shield")).ToHaveAttributeAsync("data-shield", "verified");
+        await Expect(page.Locator("#shield .shield-detail")).ToHaveTextAsync(new Regex(@"until \d\d:\d\d UTC by Tess Tech via SMS code"));
+        await page.Locator("details.history summary").ClickAsync();
+        await Expect(page.Locator("details.history tbody tr").First).ToContainTextAsync("T-2024");
+    }
+
+    private static Task<IBrowserContext> NewContextAsync(IBrowser browser, string baseUrl) =>
+        browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseUrl, ViewportSize = new ViewportSize { Width = 1366, Height = 768 } });
+
+    private static async Task<IPage> SignedInAsync(IBrowserContext context, string email)
+    {
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/login");
+        await page.GetByLabel("E-mail").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync(Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/$"));
+        return page;
+    }
+
+    [GeneratedRegex(@"https?://[^\s""<]+/v/[A-Za-z0-9_-]+")]
+    private static partial Regex LinkPattern();
+
+    [GeneratedRegex(@"\b\d{6}\b")]
+    private static partial Regex CodePattern();
+
+    /// <summary>The real host on Kestrel at a free loopback port, on a fresh SQLite data directory.</summary>
+    private sealed class KestrelVouch : WebApplicationFactory<Program>
+    {
+        private readonly DirectoryInfo _data = Directory.CreateTempSubdirectory("vouch-browser-");
+
+        public string Start()
+        {
+            UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+            StartServer();
+            var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+            return addresses.Single();
+        }
+
+        /// <summary>A tenant with a technician and a contact who has one mobile number and one e-mail address.</summary>
+        public async Task<(string TechnicianEmail, Guid ContactId)> TechnicianWithContactAsync(string baseUrl)
+        {
+            CreatedTenant tenant;
+            await using (var scope = Services.CreateAsyncScope())
+            {
+                var created = await scope.ServiceProvider.GetRequiredService<CreateTenant>()
+                    .HandleAsync(new CreateTenantRequest("Acme IT", "olga@acme.test", "Olga Owner", Password, "US", IssueApiKey: true), CancellationToken.None);
+                Assert.True(created.Succeeded, created.Failure?.ToString());
+                tenant = created.Value!;
+            }
+
+            using var api = new HttpClient { BaseAddress = new Uri(baseUrl) };
+            api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tenant.ApiKey);
+            const string technician = "tess@acme.test";
+            (await api.PostJsonAsync("/api/v1/members", new { email = technician, displayName = "Tess Tech", password = Password, role = "technician" })).EnsureSuccessStatusCode();
+            var contact = await (await api.PostJsonAsync("/api/v1/contacts", new
+            {
+                firstName = "Pat",
+                lastName = "Example",
+                emails = new[] { new { address = "pat@contoso.com" } },
+                phones = new[] { new { number = "+1 415-555-0199", type = "mobile" } },
+            })).ReadAsync<ContactView>(HttpStatusCode.Created);
+            return (technician, contact.Id);
+        }
+
+        public override async ValueTask DisposeAsync()
+        {
+            await base.DisposeAsync();
+            _data.Delete(recursive: true);
+        }
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseEnvironment("Testing");
+            builder.UseSetting("Vouch:DataDirectory", _data.FullName);
+        }
+    }
+}
