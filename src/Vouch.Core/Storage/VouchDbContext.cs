@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Linq.Expressions;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
@@ -22,8 +23,15 @@ public sealed class VouchDbContext(DbContextOptions<VouchDbContext> options) : I
     // Appends to a tenant's chain are serialised per process; the locks and known heads live as long as the process, as contexts are pooled.
     private static readonly AuditChainLocks AuditLocks = new();
 
+    // SQLite has one writer per database file. Writers queue here, asynchronously, instead of sleeping in SQLite's busy
+    // handler on pool threads while holding other locks; one slot per database (tests open several).
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> SqliteWriters = new(StringComparer.Ordinal);
+
     // Set for each scope by Bind; a context without a caller sees no tenant's rows.
     private Caller? _caller;
+
+    // How many nested holders of the write slot this context has; the outermost one owns the semaphore.
+    private int _writeSlotDepth;
 
     public DbSet<Tenant> Tenants => Set<Tenant>();
 
@@ -72,13 +80,54 @@ public sealed class VouchDbContext(DbContextOptions<VouchDbContext> options) : I
     public override void Dispose()
     {
         _caller = null;
+        _writeSlotDepth = 0;
         base.Dispose();
     }
 
     public override ValueTask DisposeAsync()
     {
         _caller = null;
+        _writeSlotDepth = 0;
         return base.DisposeAsync();
+    }
+
+    /// <summary>
+    /// Holds this database's single write slot on SQLite (nothing on PostgreSQL) for writes outside SaveChanges, such as
+    /// ExecuteUpdate. Nested holds by the same context are free. Always taken before any audit-chain lock.
+    /// </summary>
+    public async ValueTask<WriteSlot> WriteSlotAsync(CancellationToken ct)
+    {
+        if (_writeSlotDepth++ > 0 || SqliteWriter() is not { } writer)
+        {
+            return new WriteSlot(this, null);
+        }
+
+        try
+        {
+            await writer.WaitAsync(ct);
+        }
+        catch
+        {
+            _writeSlotDepth--;
+            throw;
+        }
+
+        return new WriteSlot(this, writer);
+    }
+
+    /// <summary>Begins a transaction that holds the write slot until it is disposed (see <see cref="WriteSlotAsync"/>).</summary>
+    public async Task<WriteTransaction> BeginWriteTransactionAsync(CancellationToken ct)
+    {
+        var slot = await WriteSlotAsync(ct);
+        try
+        {
+            return new WriteTransaction(slot, await Database.BeginTransactionAsync(ct));
+        }
+        catch
+        {
+            slot.Dispose();
+            throw;
+        }
     }
 
     // Only the data-protection key store saves synchronously; audited changes must take the async path that chains them.
@@ -90,13 +139,23 @@ public sealed class VouchDbContext(DbContextOptions<VouchDbContext> options) : I
         }
 
         GuardTenantOwnership();
-        return base.SaveChanges(acceptAllChangesOnSuccess);
+        var writer = _writeSlotDepth == 0 ? SqliteWriter() : null;
+        writer?.Wait();
+        try
+        {
+            return base.SaveChanges(acceptAllChangesOnSuccess);
+        }
+        finally
+        {
+            writer?.Release();
+        }
     }
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         GuardTenantOwnership();
         var pending = ChangeTracker.Entries<AuditEntry>().Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList();
+        using var slot = await WriteSlotAsync(cancellationToken);
         if (pending.Count == 0)
         {
             return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
@@ -104,6 +163,13 @@ public sealed class VouchDbContext(DbContextOptions<VouchDbContext> options) : I
 
         return await SaveWithAuditChainAsync(pending, acceptAllChangesOnSuccess, cancellationToken);
     }
+
+    internal void LeaveWriteSlot() => _writeSlotDepth--;
+
+    private SemaphoreSlim? SqliteWriter() =>
+        Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite"
+            ? SqliteWriters.GetOrAdd(Database.GetConnectionString() ?? "", _ => new SemaphoreSlim(1, 1))
+            : null;
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -261,7 +327,8 @@ public sealed class VouchDbContext(DbContextOptions<VouchDbContext> options) : I
             b.HasIndex(m => new { m.State, m.NextAttemptAt });
             b.HasIndex(m => m.LockToken);
             b.HasIndex(m => new { m.TenantId, m.Provider, m.CreatedAt });
-            b.HasIndex(m => m.VerificationId);
+            // Every column of the verification lookup, so SQLite's planner never prefers walking the tenant's outbox in time order.
+            b.HasIndex(m => new { m.TenantId, m.VerificationId, m.Provider });
             b.HasOne<Tenant>().WithMany().HasForeignKey(m => m.TenantId).OnDelete(DeleteBehavior.Restrict);
         });
 
@@ -440,4 +507,26 @@ public sealed class VouchDbContext(DbContextOptions<VouchDbContext> options) : I
     private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
         v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(),
         v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+}
+
+/// <summary>A held write slot; disposing it lets the next writer in.</summary>
+public readonly struct WriteSlot(VouchDbContext db, SemaphoreSlim? owned) : IDisposable
+{
+    public void Dispose()
+    {
+        db.LeaveWriteSlot();
+        owned?.Release();
+    }
+}
+
+/// <summary>A transaction that holds the write slot until disposed.</summary>
+public sealed class WriteTransaction(WriteSlot slot, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction) : IAsyncDisposable
+{
+    public Task CommitAsync(CancellationToken ct) => transaction.CommitAsync(ct);
+
+    public async ValueTask DisposeAsync()
+    {
+        await transaction.DisposeAsync();
+        slot.Dispose();
+    }
 }

@@ -312,11 +312,11 @@ namespace Vouch.Data.Postgres.Migrations
 
                     b.HasIndex("LockToken");
 
-                    b.HasIndex("VerificationId");
-
                     b.HasIndex("State", "NextAttemptAt");
 
                     b.HasIndex("TenantId", "Provider", "CreatedAt");
+
+                    b.HasIndex("TenantId", "VerificationId", "Provider");
 
                     b.ToTable("OutboundMessages");
                 });

@@ -303,11 +303,11 @@ namespace Vouch.Data.Sqlite.Migrations
 
                     b.HasIndex("LockToken");
 
-                    b.HasIndex("VerificationId");
-
                     b.HasIndex("State", "NextAttemptAt");
 
                     b.HasIndex("TenantId", "Provider", "CreatedAt");
+
+                    b.HasIndex("TenantId", "VerificationId", "Provider");
 
                     b.ToTable("OutboundMessages");
                 });

@@ -38,9 +38,14 @@ public sealed class DeliverMessages(
             .OrderBy(m => m.NextAttemptAt)
             .Take(batchSize)
             .Select(m => m.Id);
-        var claimed = await messages
-            .Where(m => due.Contains(m.Id) && m.State == MessageState.Queued && (m.LockedUntil == null || m.LockedUntil < now))
-            .ExecuteUpdateAsync(s => s.SetProperty(m => m.LockToken, token).SetProperty(m => m.LockedUntil, lockedUntil), ct);
+        int claimed;
+        using (await db.WriteSlotAsync(ct))
+        {
+            claimed = await messages
+                .Where(m => due.Contains(m.Id) && m.State == MessageState.Queued && (m.LockedUntil == null || m.LockedUntil < now))
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.LockToken, token).SetProperty(m => m.LockedUntil, lockedUntil), ct);
+        }
+
         if (claimed == 0)
         {
             return 0;
@@ -85,6 +90,7 @@ public sealed class DeliverMessages(
     /// <summary>Copies the delivery outcome onto the verifications with conditional updates that leave a completed one alone.</summary>
     private async Task RecordOnVerificationsAsync(List<ContactVerification> changed, DateTime now, CancellationToken ct)
     {
+        using var slot = await db.WriteSlotAsync(ct);
         var verifications = db.Verifications.IgnoreQueryFilters();
         var sent = changed.Where(v => v.DeliveryState == DeliveryState.Sent).Select(v => v.Id).ToList();
         if (sent.Count > 0)

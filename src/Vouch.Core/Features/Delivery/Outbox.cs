@@ -11,13 +11,10 @@ public sealed class ListOutbox(VouchDbContext db)
     public async Task<Page<OutboxMessageView>> HandleAsync(PageRequest page, CancellationToken ct, Guid? verificationId = null)
     {
         var messages = db.OutboundMessages.AsNoTracking().Where(m => m.Provider == MessageProvider.Outbox);
-        if (verificationId is { } id)
-        {
-            messages = messages.Where(m => m.VerificationId == id);
-        }
-
+        messages = verificationId is { } id
+            ? messages.Where(m => m.VerificationId == id).OrderByDescending(m => m.Id)
+            : messages.OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id);
         var rows = await messages
-            .OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id)
             .Skip(page.Skip).Take(page.Size + 1)
             .Select(m => new OutboxMessageView(m.Id, m.Medium, m.To, m.Subject, m.TextBody ?? "", m.HtmlBody, m.State, m.CreatedAt, m.VerificationId))
             .ToListAsync(ct);

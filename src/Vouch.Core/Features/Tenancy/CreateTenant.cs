@@ -55,7 +55,7 @@ public sealed class CreateTenant(VouchDbContext db, UserManager<Member> users, C
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await using var transaction = await db.BeginWriteTransactionAsync(ct);
         var tenant = new Tenant(Guid.CreateVersion7(now), request.TenantName, request.DefaultRegion!.ToUpperInvariant(), now);
         db.Tenants.Add(tenant);
         await db.SaveChangesAsync(ct);

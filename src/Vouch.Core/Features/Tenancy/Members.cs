@@ -76,7 +76,7 @@ public sealed class CreateMember(VouchDbContext db, UserManager<Member> users, C
             CreatedAt = now,
         };
 
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await using var transaction = await db.BeginWriteTransactionAsync(ct);
         var created = await users.CreateAsync(member, request.Password!);
         if (!created.Succeeded)
         {
@@ -127,7 +127,7 @@ public sealed class ChangeMemberRole(VouchDbContext db, UserManager<Member> user
         var previous = member.Role;
         member.Role = role;
         // A new security stamp invalidates the member's cookies at the next validation, so a demotion takes effect.
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await using var transaction = await db.BeginWriteTransactionAsync(ct);
         await users.UpdateSecurityStampAsync(member);
         audit.Record("member.role_changed", "member", member.Id.ToString(), $"{member.Email}: {previous} -> {role}");
         await db.SaveChangesAsync(ct);

@@ -562,9 +562,9 @@ namespace Vouch.Data.Sqlite.Migrations
                 columns: new[] { "TenantId", "Provider", "CreatedAt" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_OutboundMessages_VerificationId",
+                name: "IX_OutboundMessages_TenantId_VerificationId_Provider",
                 table: "OutboundMessages",
-                column: "VerificationId");
+                columns: new[] { "TenantId", "VerificationId", "Provider" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Tenants_NameNormalized",

@@ -13,7 +13,7 @@ using Vouch.Core.Storage;
 namespace Vouch.Data.Postgres.Migrations
 {
     [DbContext(typeof(VouchDbContext))]
-    [Migration("20261124185217_Initial")]
+    [Migration("20261124193040_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -315,11 +315,11 @@ namespace Vouch.Data.Postgres.Migrations
 
                     b.HasIndex("LockToken");
 
-                    b.HasIndex("VerificationId");
-
                     b.HasIndex("State", "NextAttemptAt");
 
                     b.HasIndex("TenantId", "Provider", "CreatedAt");
+
+                    b.HasIndex("TenantId", "VerificationId", "Provider");
 
                     b.ToTable("OutboundMessages");
                 });

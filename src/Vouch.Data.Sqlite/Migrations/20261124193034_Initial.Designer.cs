@@ -12,7 +12,7 @@ using Vouch.Core.Storage;
 namespace Vouch.Data.Sqlite.Migrations
 {
     [DbContext(typeof(VouchDbContext))]
-    [Migration("20261124185211_Initial")]
+    [Migration("20261124193034_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -306,11 +306,11 @@ namespace Vouch.Data.Sqlite.Migrations
 
                     b.HasIndex("LockToken");
 
-                    b.HasIndex("VerificationId");
-
                     b.HasIndex("State", "NextAttemptAt");
 
                     b.HasIndex("TenantId", "Provider", "CreatedAt");
+
+                    b.HasIndex("TenantId", "VerificationId", "Provider");
 
                     b.ToTable("OutboundMessages");
                 });
