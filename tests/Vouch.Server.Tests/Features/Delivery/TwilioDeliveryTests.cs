@@ -92,6 +92,43 @@ public sealed partial class TwilioDeliveryTests(TwilioVouch factory) : IClassFix
     }
 
     [Fact]
+    public async Task ConcurrentWorkers_NeverSendTheSameMessageTwice()
+    {
+        var (tenant, _) = await TenantUsingTwilioAsync();
+        var numbers = Enumerable.Range(0, 25).Select(i => $"+1415555{2000 + i}").ToList();
+        factory.Twilio.Answer = async context =>
+        {
+            // A slow provider keeps each worker's claim open while the others look for work.
+            await Task.Delay(30);
+            await TwilioStandIn.CreatedAsync(context);
+        };
+
+        // Three more workers beside the host's own, as if three more nodes ran, competing while the messages are queued.
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        var workers = Enumerable.Range(0, 3).Select(_ => Task.Run(async () =>
+        {
+            while (numbers.Any(n => Requests(n).Count == 0) && DateTime.UtcNow < deadline)
+            {
+                await using var scope = factory.Services.CreateAsyncScope();
+                scope.ServiceProvider.GetRequiredService<Vouch.Core.Features.Tenancy.Caller>().ActAsSystemForAllTenants();
+                if (await scope.ServiceProvider.GetRequiredService<DeliverMessages>().HandleAsync(2, CancellationToken.None) == 0)
+                {
+                    await Task.Delay(5);
+                }
+            }
+        })).ToList();
+        foreach (var number in numbers)
+        {
+            (await tenant.Api.PostJsonAsync("/api/v1/settings/delivery/test", new { channel = "sms", to = number })).EnsureSuccessStatusCode();
+        }
+
+        await Task.WhenAll(workers);
+        Assert.True(numbers.All(n => Requests(n).Count > 0), "not every message was sent");
+        await Task.Delay(200);
+        Assert.All(numbers, n => Assert.Single(Requests(n)));
+    }
+
+    [Fact]
     public async Task ProviderRefusesTheNumber_VerificationFailsWithTheReason()
     {
         var (tenant, contact) = await TenantUsingTwilioAsync();
