@@ -214,6 +214,10 @@ namespace Vouch.Data.Sqlite.Migrations
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("EmailsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("FirstName")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -222,6 +226,10 @@ namespace Vouch.Data.Sqlite.Migrations
                     b.Property<string>("LastName")
                         .IsRequired()
                         .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PhonesJson")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("TenantId")
@@ -323,6 +331,16 @@ namespace Vouch.Data.Sqlite.Migrations
                     b.Property<Guid>("ContactId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("FirstName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("TenantId")
                         .HasColumnType("TEXT");
 
@@ -333,9 +351,9 @@ namespace Vouch.Data.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ContactId");
+                    b.HasIndex("ContactId", "TenantId", "Term");
 
-                    b.HasIndex("TenantId", "Term");
+                    b.HasIndex("TenantId", "Term", "LastName", "FirstName", "ContactId");
 
                     b.ToTable("ContactSearchTerms");
                 });

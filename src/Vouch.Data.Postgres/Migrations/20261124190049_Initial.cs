@@ -155,6 +155,8 @@ namespace Vouch.Data.Postgres.Migrations
                     FirstName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
                     LastName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
                     Title = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    EmailsJson = table.Column<string>(type: "text", nullable: false),
+                    PhonesJson = table.Column<string>(type: "text", nullable: false),
                     CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
                 },
@@ -289,7 +291,9 @@ namespace Vouch.Data.Postgres.Migrations
                     Id = table.Column<Guid>(type: "uuid", nullable: false),
                     TenantId = table.Column<Guid>(type: "uuid", nullable: false),
                     ContactId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Term = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false)
+                    Term = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    LastName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    FirstName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -351,16 +355,6 @@ namespace Vouch.Data.Postgres.Migrations
                 columns: new[] { "E164", "TenantId" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_ContactSearchTerms_ContactId",
-                table: "ContactSearchTerms",
-                column: "ContactId");
-
-            migrationBuilder.CreateIndex(
-                name: "IX_ContactSearchTerms_TenantId_Term",
-                table: "ContactSearchTerms",
-                columns: new[] { "TenantId", "Term" });
-
-            migrationBuilder.CreateIndex(
                 name: "IX_Contacts_CompanyId",
                 table: "Contacts",
                 column: "CompanyId");
@@ -369,6 +363,16 @@ namespace Vouch.Data.Postgres.Migrations
                 name: "IX_Contacts_TenantId_LastName_FirstName",
                 table: "Contacts",
                 columns: new[] { "TenantId", "LastName", "FirstName" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ContactSearchTerms_ContactId_TenantId_Term",
+                table: "ContactSearchTerms",
+                columns: new[] { "ContactId", "TenantId", "Term" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ContactSearchTerms_TenantId_Term_LastName_FirstName_Contact~",
+                table: "ContactSearchTerms",
+                columns: new[] { "TenantId", "Term", "LastName", "FirstName", "ContactId" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_MemberClaims_UserId",

@@ -153,6 +153,8 @@ namespace Vouch.Data.Sqlite.Migrations
                     FirstName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
                     LastName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
                     Title = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    EmailsJson = table.Column<string>(type: "TEXT", nullable: false),
+                    PhonesJson = table.Column<string>(type: "TEXT", nullable: false),
                     CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
                     UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
@@ -287,7 +289,9 @@ namespace Vouch.Data.Sqlite.Migrations
                     Id = table.Column<Guid>(type: "TEXT", nullable: false),
                     TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
                     ContactId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    Term = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false)
+                    Term = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    LastName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    FirstName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -349,16 +353,6 @@ namespace Vouch.Data.Sqlite.Migrations
                 columns: new[] { "E164", "TenantId" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_ContactSearchTerms_ContactId",
-                table: "ContactSearchTerms",
-                column: "ContactId");
-
-            migrationBuilder.CreateIndex(
-                name: "IX_ContactSearchTerms_TenantId_Term",
-                table: "ContactSearchTerms",
-                columns: new[] { "TenantId", "Term" });
-
-            migrationBuilder.CreateIndex(
                 name: "IX_Contacts_CompanyId",
                 table: "Contacts",
                 column: "CompanyId");
@@ -367,6 +361,16 @@ namespace Vouch.Data.Sqlite.Migrations
                 name: "IX_Contacts_TenantId_LastName_FirstName",
                 table: "Contacts",
                 columns: new[] { "TenantId", "LastName", "FirstName" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ContactSearchTerms_ContactId_TenantId_Term",
+                table: "ContactSearchTerms",
+                columns: new[] { "ContactId", "TenantId", "Term" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ContactSearchTerms_TenantId_Term_LastName_FirstName_ContactId",
+                table: "ContactSearchTerms",
+                columns: new[] { "TenantId", "Term", "LastName", "FirstName", "ContactId" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_MemberClaims_UserId",

@@ -12,7 +12,7 @@ using Vouch.Core.Storage;
 namespace Vouch.Data.Sqlite.Migrations
 {
     [DbContext(typeof(VouchDbContext))]
-    [Migration("20261124165005_Initial")]
+    [Migration("20261124190045_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -217,6 +217,10 @@ namespace Vouch.Data.Sqlite.Migrations
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("EmailsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("FirstName")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -225,6 +229,10 @@ namespace Vouch.Data.Sqlite.Migrations
                     b.Property<string>("LastName")
                         .IsRequired()
                         .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PhonesJson")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("TenantId")
@@ -326,6 +334,16 @@ namespace Vouch.Data.Sqlite.Migrations
                     b.Property<Guid>("ContactId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("FirstName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("TenantId")
                         .HasColumnType("TEXT");
 
@@ -336,9 +354,9 @@ namespace Vouch.Data.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ContactId");
+                    b.HasIndex("ContactId", "TenantId", "Term");
 
-                    b.HasIndex("TenantId", "Term");
+                    b.HasIndex("TenantId", "Term", "LastName", "FirstName", "ContactId");
 
                     b.ToTable("ContactSearchTerms");
                 });
