@@ -257,7 +257,13 @@ public sealed class VouchDbContext(DbContextOptions<VouchDbContext> options) : I
         builder.Entity<ContactSearchTerm>(b =>
         {
             b.Property(t => t.Term).HasMaxLength(ContactSearchTerm.MaxLength);
-            b.HasIndex(t => new { t.TenantId, t.Term });
+            b.Property(t => t.LastName).HasMaxLength(100);
+            b.Property(t => t.FirstName).HasMaxLength(100);
+            // A page of a word search is a walk along this index: matches in (word, name) order, no sort, no row lookups.
+            b.HasIndex(t => new { t.TenantId, t.Term, t.LastName, t.FirstName, t.ContactId });
+            // Tells whether a contact matched an earlier word of the same prefix (it is listed once, at its first word). The
+            // tenant is in it so that SQLite prefers it to the index above for that probe.
+            b.HasIndex(t => new { t.ContactId, t.TenantId, t.Term });
         });
 
         builder.Entity<ContactPhone>(b =>

@@ -1,3 +1,6 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Vouch.Core.Features.Tenancy;
 
 namespace Vouch.Core.Features.Directory;
@@ -45,6 +48,15 @@ public sealed class Contact : ITenantOwned
 
     public List<ContactPhone> Phones { get; private set; } = [];
 
+    /// <summary>
+    /// <see cref="Emails"/> again, in order, as one JSON column: a list of contacts reads one row per contact instead of
+    /// joining the address rows, which stay for lookups by address.
+    /// </summary>
+    public string EmailsJson { get; private set; } = "[]";
+
+    /// <summary><see cref="Phones"/> again, in order, as one JSON column; the number rows stay for lookups by number.</summary>
+    public string PhonesJson { get; private set; } = "[]";
+
     public DateTime CreatedAt { get; private set; }
 
     public DateTime UpdatedAt { get; private set; }
@@ -70,6 +82,8 @@ public sealed class Contact : ITenantOwned
             Emails.Add(new ContactEmail(Guid.CreateVersion7(), TenantId, Id, list[i].Address.Trim(), i == defaultIndex, i));
         }
 
+        EmailsJson = ContactDocuments.Write(Emails.Select(e => new StoredEmail(e.Address, e.IsDefault)).ToList());
+
         RefreshSearchText();
     }
 
@@ -83,12 +97,15 @@ public sealed class Contact : ITenantOwned
         {
             Phones.Add(new ContactPhone(Guid.CreateVersion7(), TenantId, Id, list[i].E164, list[i].Type, i == defaultIndex, i));
         }
+
+        PhonesJson = ContactDocuments.Write(Phones.Select(p => new StoredPhone(p.E164, p.Type, p.IsDefault)).ToList());
     }
 
     private void RefreshSearchText()
     {
+        // The terms carry the names they are ordered by, so a changed spelling with the same words rewrites them too.
         var terms = ContactSearch.Of(FirstName, LastName, Title, Emails.Select(e => e.Address));
-        if (terms.SetEquals(SearchTerms.Select(t => t.Term)))
+        if (terms.SetEquals(SearchTerms.Select(t => t.Term)) && SearchTerms.All(t => t.LastName == LastName && t.FirstName == FirstName))
         {
             return;
         }
@@ -96,7 +113,7 @@ public sealed class Contact : ITenantOwned
         SearchTerms.Clear();
         foreach (var term in terms)
         {
-            SearchTerms.Add(new ContactSearchTerm(Guid.CreateVersion7(), TenantId, Id, term));
+            SearchTerms.Add(new ContactSearchTerm(Guid.CreateVersion7(), TenantId, Id, term, LastName, FirstName));
         }
     }
 }
@@ -163,4 +180,31 @@ public sealed class ContactPhone : ITenantOwned
     public bool IsDefault { get; private set; }
 
     public int Position { get; private set; }
+}
+
+internal sealed record StoredEmail(string Address, bool IsDefault);
+
+internal sealed record StoredPhone(string E164, PhoneType Type, bool IsDefault);
+
+/// <summary>The JSON of <see cref="Contact.EmailsJson"/> and <see cref="Contact.PhonesJson"/>, written and read without reflection.</summary>
+[JsonSourceGenerationOptions(UseStringEnumConverter = true)]
+[JsonSerializable(typeof(List<StoredEmail>))]
+[JsonSerializable(typeof(List<StoredPhone>))]
+internal sealed partial class ContactDocuments : JsonSerializerContext
+{
+    // Stored, never written into HTML: "+" stays "+" instead of "\u002B".
+    private static readonly JsonSerializerOptions Relaxed = new()
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Converters = { new JsonStringEnumConverter<PhoneType>() },
+        TypeInfoResolver = Default,
+    };
+
+    public static string Write(List<StoredEmail> emails) => JsonSerializer.Serialize(emails, Relaxed);
+
+    public static string Write(List<StoredPhone> phones) => JsonSerializer.Serialize(phones, Relaxed);
+
+    public static List<StoredEmail> ReadEmails(string json) => JsonSerializer.Deserialize(json, Default.ListStoredEmail) ?? [];
+
+    public static List<StoredPhone> ReadPhones(string json) => JsonSerializer.Deserialize(json, Default.ListStoredPhone) ?? [];
 }

@@ -5,8 +5,9 @@ using Vouch.Core.Features.Tenancy;
 namespace Vouch.Core.Features.Directory;
 
 /// <summary>
-/// One word a contact can be found by (a name, a word of the title, an e-mail address), normalised. Searches
-/// match words by prefix through an index on (TenantId, Term), so their cost follows the matches, not the directory's size.
+/// One word a contact can be found by (a name, a word of the title, an e-mail address), normalised, with the contact's
+/// names beside it. Searches walk an index on (TenantId, Term, LastName, FirstName, ContactId) in order and stop after a
+/// page, so their cost follows the page, not the number of matches or the directory's size.
 /// </summary>
 public sealed class ContactSearchTerm : ITenantOwned
 {
@@ -16,12 +17,14 @@ public sealed class ContactSearchTerm : ITenantOwned
     {
     }
 
-    public ContactSearchTerm(Guid id, Guid tenantId, Guid contactId, string term)
+    public ContactSearchTerm(Guid id, Guid tenantId, Guid contactId, string term, string lastName, string firstName)
     {
         Id = id;
         TenantId = tenantId;
         ContactId = contactId;
         Term = term;
+        LastName = lastName;
+        FirstName = firstName;
     }
 
     public Guid Id { get; private set; }
@@ -31,6 +34,11 @@ public sealed class ContactSearchTerm : ITenantOwned
     public Guid ContactId { get; private set; }
 
     public string Term { get; private set; } = "";
+
+    /// <summary>The contact's last name, so matches of one word come in name order straight from the index.</summary>
+    public string LastName { get; private set; } = "";
+
+    public string FirstName { get; private set; } = "";
 }
 
 /// <summary>How text becomes search terms, and a search becomes word prefixes.</summary>

@@ -5,6 +5,32 @@ namespace Vouch.Core.Tests.Features.Directory;
 public sealed class ContactSearchTests
 {
     [Fact]
+    public void Contact_RenamedToTheSameWords_RewritesItsTermsWithTheNewNames()
+    {
+        var now = DateTime.UtcNow;
+        var contact = new Contact(Guid.CreateVersion7(), Guid.CreateVersion7(), now);
+        contact.Update("ann", "lee", null, null, now);
+
+        contact.Update("Ann", "Lee", null, null, now);
+
+        Assert.Equal(["ann", "lee"], contact.SearchTerms.Select(t => t.Term).Order(StringComparer.Ordinal));
+        Assert.All(contact.SearchTerms, t => Assert.Equal(("Lee", "Ann"), (t.LastName, t.FirstName)));
+    }
+
+    [Fact]
+    public void Contact_SetEmailsAndPhones_KeepsTheirJsonInStep()
+    {
+        var now = DateTime.UtcNow;
+        var contact = new Contact(Guid.CreateVersion7(), Guid.CreateVersion7(), now);
+
+        contact.SetEmails([("Ann@Contoso.com", false), ("ann@contoso.com", true), ("ann.lee@fabrikam.com", true)]);
+        contact.SetPhones([("+14155550199", PhoneType.Mobile, false), ("+442079460958", PhoneType.Office, true)]);
+
+        Assert.Equal("""[{"Address":"Ann@Contoso.com","IsDefault":false},{"Address":"ann.lee@fabrikam.com","IsDefault":true}]""", contact.EmailsJson);
+        Assert.Equal("""[{"E164":"+14155550199","Type":"Mobile","IsDefault":false},{"E164":"+442079460958","Type":"Office","IsDefault":true}]""", contact.PhonesJson);
+    }
+
+    [Fact]
     public void Of_NamesTitleAndAddresses_BecomeLowerCaseWordsWithoutAccents()
     {
         var terms = ContactSearch.Of("José-María", "O'Brien", "Head of I.T.", ["Jose.OBrien@Contoso.com"]);

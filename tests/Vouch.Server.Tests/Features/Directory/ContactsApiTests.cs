@@ -53,7 +53,8 @@ public abstract class ContactsApiTests<TFactory>(TFactory factory) where TFactor
             (await (await tenant.Api.GetAsync($"/api/v1/contacts?search={Uri.EscapeDataString(search)}")).ReadAsync<Page<ContactView>>())
             .Items.Select(c => c.LastName).ToArray();
 
-        Assert.Equal(["Baker", "Núñez"], await Find("jos"));
+        // Listed by the word that matched ("jose" before "josephine"), then by name.
+        Assert.Equal(["Núñez", "Baker"], await Find("jos"));
         Assert.Equal(["Núñez"], await Find("jose nunez"));
         Assert.Equal(["Núñez"], await Find("Manager, José"));
         Assert.Empty(await Find("unez"));
@@ -65,6 +66,56 @@ public abstract class ContactsApiTests<TFactory>(TFactory factory) where TFactor
         Assert.Empty(await Find("nunez"));
         Assert.Empty(await Find("manager"));
         Assert.Equal(["Ortiz"], await Find("ort"));
+    }
+
+    [Fact]
+    public async Task Search_ByWord_ListsByMatchedWordThenNameEachContactOncePagedWithHasMore()
+    {
+        var tenant = await factory.CreateTenantAsync("Order " + Guid.NewGuid().ToString("N")[..8]);
+        var other = await factory.CreateTenantAsync("Order other " + Guid.NewGuid().ToString("N")[..8]);
+        foreach (var (first, last) in new[] { ("Anna", "Martinez"), ("Martin", "Adams"), ("Bob", "Martin"), ("Martin", "Martinez"), ("Marta", "Young"), ("Zoe", "Smith") })
+        {
+            (await tenant.Api.PostJsonAsync("/api/v1/contacts", new { firstName = first, lastName = last })).EnsureSuccessStatusCode();
+        }
+
+        (await other.Api.PostJsonAsync("/api/v1/contacts", new { firstName = "Martin", lastName = "Aardvark" })).EnsureSuccessStatusCode();
+
+        async Task<Page<ContactView>> Find(string search, int page = 1, int pageSize = 25, TestTenant? who = null) =>
+            await (await (who ?? tenant).Api.GetAsync($"/api/v1/contacts?search={Uri.EscapeDataString(search)}&page={page}&pageSize={pageSize}"))
+                .ReadAsync<Page<ContactView>>();
+        static string[] Names(Page<ContactView> page) => page.Items.Select(c => $"{c.FirstName} {c.LastName}").ToArray();
+
+        // "marta", then "martin" (by last name, then first), then "martinez"; Martin Martinez once, at "martin".
+        string[] expected = ["Marta Young", "Martin Adams", "Bob Martin", "Martin Martinez", "Anna Martinez"];
+        Assert.Equal(expected, Names(await Find("Mart")));
+        var pages = new[] { await Find("mart", 1, 2), await Find("mart", 2, 2), await Find("mart", 3, 2) };
+        Assert.Equal(expected, pages.SelectMany(Names));
+        Assert.Equal([true, true, false], pages.Select(p => p.HasMore));
+        Assert.Empty((await Find("mart", 4, 2)).Items);
+
+        // Several words: the longest drives the order, every word must start a word of the contact.
+        Assert.Equal(["Martin Adams", "Anna Martinez"], Names(await Find("a mart")));
+        Assert.Equal(["Anna Martinez", "Martin Martinez"], Names(await Find("martinez martin")));
+        Assert.Equal(["Martin Adams"], Names(await Find("adams martin")));
+        Assert.Equal(["Zoe Smith"], Names(await Find("SMI")));
+
+        // The other tenant's Martin is never listed here, and that tenant sees only its own.
+        Assert.DoesNotContain("Martin Aardvark", Names(await Find("martin")));
+        Assert.Equal(["Martin Aardvark"], Names(await Find("mart", who: other)));
+    }
+
+    [Fact]
+    public async Task Search_ByWordWithCompany_ListsOnlyThatCompanysMatches()
+    {
+        var tenant = await factory.CreateTenantAsync("Company search " + Guid.NewGuid().ToString("N")[..8]);
+        var contoso = await (await tenant.Api.PostJsonAsync("/api/v1/companies", new { name = "Contoso" })).ReadAsync<CompanyView>(HttpStatusCode.Created);
+        (await tenant.Api.PostJsonAsync("/api/v1/contacts", new { firstName = "Ann", lastName = "Lee", companyId = contoso.Id })).EnsureSuccessStatusCode();
+        (await tenant.Api.PostJsonAsync("/api/v1/contacts", new { firstName = "Ann", lastName = "Ray" })).EnsureSuccessStatusCode();
+
+        var page = await (await tenant.Api.GetAsync($"/api/v1/contacts?search=ann&companyId={contoso.Id}")).ReadAsync<Page<ContactView>>();
+
+        Assert.Equal(["Lee"], page.Items.Select(c => c.LastName));
+        Assert.Equal("Contoso", page.Items.Single().CompanyName);
     }
 
     [Fact]
