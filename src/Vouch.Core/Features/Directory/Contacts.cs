@@ -16,8 +16,10 @@ public sealed record ContactEmailView(string Address, bool IsDefault);
 
 public sealed record ContactPhoneView(string Number, string Display, PhoneType Type, bool IsDefault);
 
+/// <summary>A contact; <see cref="Verification"/> (the shield) is given when one contact is read, not in lists.</summary>
 public sealed record ContactView(Guid Id, string FirstName, string LastName, string? Title, Guid? CompanyId, string? CompanyName,
-    IReadOnlyList<ContactEmailView> Emails, IReadOnlyList<ContactPhoneView> Phones, DateTime CreatedAt, DateTime UpdatedAt);
+    IReadOnlyList<ContactEmailView> Emails, IReadOnlyList<ContactPhoneView> Phones, DateTime CreatedAt, DateTime UpdatedAt,
+    Verification.ContactShieldView? Verification = null);
 
 internal sealed record ValidContact(string FirstName, string LastName, string? Title, Guid? CompanyId,
     List<(string Address, bool IsDefault)> Emails, List<(string E164, PhoneType Type, bool IsDefault)> Phones);
@@ -176,7 +178,8 @@ public sealed class CreateContact(VouchDbContext db, Caller caller, TimeProvider
         ContactRules.Apply(contact, valid.Value!, now);
         db.Contacts.Add(contact);
         await db.SaveChangesAsync(ct);
-        return await new GetContact(db).HandleAsync(contact.Id, ct);
+        // A new contact has never been verified: no need to look.
+        return await new GetContact(db, clock).HandleAsync(contact.Id, ct, withShield: false);
     }
 }
 
@@ -199,7 +202,7 @@ public sealed class UpdateContact(VouchDbContext db, Caller caller, TimeProvider
 
         ContactRules.Apply(contact, valid.Value!, clock.GetUtcNow().UtcDateTime);
         await db.SaveChangesAsync(ct);
-        return await new GetContact(db).HandleAsync(contact.Id, ct);
+        return await new GetContact(db, clock).HandleAsync(contact.Id, ct);
     }
 }
 
@@ -219,16 +222,25 @@ public sealed class DeleteContact(VouchDbContext db)
     }
 }
 
-public sealed class GetContact(VouchDbContext db)
+public sealed class GetContact(VouchDbContext db, TimeProvider clock)
 {
     // Compiled once: the query filter's tenant is still read from the context passed in, at each execution.
     private static readonly PerModel<Func<VouchDbContext, Guid, Task<ContactRow?>>> ById = new(() => EF.CompileAsyncQuery(
         (VouchDbContext db, Guid id) => db.Contacts.AsNoTracking().Where(c => c.Id == id).LeftJoin(db.Companies, c => c.CompanyId, co => (Guid?)co.Id, ContactRules.Row).SingleOrDefault()));
 
-    public async Task<Outcome<ContactView>> HandleAsync(Guid id, CancellationToken ct)
+    public async Task<Outcome<ContactView>> HandleAsync(Guid id, CancellationToken ct, bool withShield = true)
     {
         var row = await ById.For(db)(db, id);
-        return row is null ? new NotFound("contact") : row.ToView();
+        if (row is null)
+        {
+            return new NotFound("contact");
+        }
+
+        var recent = withShield
+            ? await db.Verifications.AsNoTracking().Where(v => v.ContactId == id)
+                .OrderByDescending(v => v.CreatedAt).ThenByDescending(v => v.Id).Take(Verification.VerificationProjections.ShieldLookback).ToListAsync(ct)
+            : [];
+        return row.ToView() with { Verification = Verification.VerificationProjections.Shield(recent, clock.GetUtcNow().UtcDateTime) };
     }
 }
 

@@ -26,6 +26,9 @@ public sealed record ContactShieldView(Shield Shield, Guid? VerificationId, Veri
 
 internal static class VerificationProjections
 {
+    /// <summary>How many of a contact's newest verifications decide its shield (a green one must also be inside its window).</summary>
+    public const int ShieldLookback = 10;
+
     // Destination is shown masked: the API and pages never echo a full number or address back from a verification.
     public static readonly Expression<Func<ContactVerification, VerificationView>> View = v => new VerificationView(
         v.Id, v.ContactId, v.Channel, v.Status, v.DestinationMasked, v.TicketReference, v.Note, v.RequestedByName,

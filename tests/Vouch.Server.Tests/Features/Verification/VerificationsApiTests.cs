@@ -43,6 +43,10 @@ public abstract partial class VerificationsApiTests<TFactory>(TFactory factory) 
         var history = await (await tenant.Api.GetAsync($"/api/v1/contacts/{contact.Id}/verifications")).ReadAsync<ContactVerificationsView>();
         Assert.Equal(Shield.Verified, history.Shield.Shield);
         Assert.Equal([other.Id, started.Id], history.History.Select(v => v.Id));
+        var resource = await (await tenant.Api.GetAsync($"/api/v1/contacts/{contact.Id}")).ReadAsync<ContactView>();
+        Assert.Equal(Shield.Verified, resource.Verification!.Shield);
+        Assert.Equal(started.Id, resource.Verification.VerificationId);
+        Assert.Equal(VerificationChannel.SmsCode, resource.Verification.Channel);
         var actions = (await (await tenant.Api.GetAsync($"/api/v1/audit?targetId={started.Id}&pageSize=100")).ReadAsync<Page<AuditEntryView>>())
             .Items.Select(a => a.Action).ToHashSet();
         Assert.Superset(new HashSet<string> { "verification.sent", "verification.delivered", "verification.verified" }, actions);
@@ -89,6 +93,8 @@ public abstract partial class VerificationsApiTests<TFactory>(TFactory factory) 
         Assert.Contains("expired", (await late.ProblemAsync(HttpStatusCode.Conflict))["status"].Single());
         var view = await (await tenant.Api.GetAsync($"/api/v1/verifications/{started.Id}")).ReadAsync<VerificationView>();
         Assert.Equal(VerificationStatus.Expired, view.Status);
+        var resource = await (await tenant.Api.GetAsync($"/api/v1/contacts/{contact.Id}")).ReadAsync<ContactView>();
+        Assert.Equal(Shield.None, resource.Verification!.Shield);
     }
 
     [Fact]
