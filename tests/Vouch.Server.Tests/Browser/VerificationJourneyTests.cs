@@ -49,7 +49,7 @@ public sealed partial class VerificationJourneyTests
         await Expect(outbox.GetByText("Development outbox: not for production.")).ToBeVisibleAsync();
         var body = outbox.Locator("tr.outbox-message").First.Locator(".message-body");
         await Expect(body).ToContainTextAsync("/v/");
-        var link = LinkPattern().Match(await body.InnerTextAsync()).Value;
+        var link = Verifications.LinkPattern().Match(await body.InnerTextAsync()).Value;
 
         // The caller opens it in their own browser, without the technician's cookies.
         await using var caller = await NewContextAsync(browser, baseUrl);
@@ -97,7 +97,7 @@ public sealed partial class VerificationJourneyTests
         await outbox.GotoAsync("/outbox");
         var body = outbox.Locator("tr.outbox-message").First.Locator(".message-body");
         await Expect(body).ToContainTextAsync(new Regex(@"\d{6}"));
-        var code = CodePattern().Match(await body.InnerTextAsync()).Value;
+        var code = Verifications.CodePattern().Match(await body.InnerTextAsync()).Value;
 
         var codeBox = page.GetByLabel("Code read out by the caller");
         await codeBox.FillAsync(code == "000000" ? "111111" : "000000");
@@ -127,11 +127,9 @@ public sealed partial class VerificationJourneyTests
         return page;
     }
 
-    [GeneratedRegex(@"https?://[^\s""<]+/v/[A-Za-z0-9_-]+")]
-    private static partial Regex LinkPattern();
 
-    [GeneratedRegex(@"\b\d{6}\b")]
-    private static partial Regex CodePattern();
+
+
 
     /// <summary>The real host on Kestrel at a free loopback port, on a fresh SQLite data directory.</summary>
     private sealed class KestrelVouch : WebApplicationFactory<Program>

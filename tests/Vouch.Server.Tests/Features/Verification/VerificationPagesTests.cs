@@ -1,11 +1,11 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Vouch.Core;
 using Vouch.Core.Features.Delivery;
 using Vouch.Core.Features.Directory;
 using Vouch.Core.Features.Verification;
 using Vouch.Server.Tests.Infrastructure;
+using static Vouch.Server.Tests.Infrastructure.Verifications;
 
 namespace Vouch.Server.Tests.Features.Verification;
 
@@ -265,45 +265,10 @@ public sealed partial class VerificationPagesTests(VerificationPagesTests.Vouch 
         return await browser.PostAsync(action, new FormUrlEncodedContent(fields));
     }
 
-    private async Task<(TestTenant, ContactView)> TenantWithContactAsync()
-    {
-        var tenant = await factory.CreateTenantAsync("Pages " + Guid.NewGuid().ToString("N")[..8]);
-        var contact = await (await tenant.Api.PostJsonAsync("/api/v1/contacts", new
-        {
-            firstName = "Ann",
-            lastName = "Lee",
-            emails = new[] { new { address = "ann.lee@contoso.com" } },
-            phones = new object[] { new { number = "(415) 555-0199", type = "mobile", isDefault = true }, new { number = "+44 20 7946 0958", type = "office" } },
-        })).ReadAsync<ContactView>(HttpStatusCode.Created);
-        return (tenant, contact);
-    }
-
-    private static async Task<VerificationView> StartAsync(TestTenant tenant, ContactView contact, string channel, string destination) =>
-        await (await tenant.Api.PostJsonAsync("/api/v1/verifications", new { contactId = contact.Id, channel, destination }))
-            .ReadAsync<VerificationView>(HttpStatusCode.Created);
-
-    /// <summary>Waits for the worker to deliver the verification's message to the outbox.</summary>
-    private static async Task<OutboxMessageView> OutboxMessageAsync(TestTenant tenant, Guid verificationId)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (true)
-        {
-            var page = await (await tenant.Api.GetAsync("/api/v1/outbox?pageSize=100")).ReadAsync<Page<OutboxMessageView>>();
-            if (page.Items.FirstOrDefault(m => m.VerificationId == verificationId && m.State == MessageState.Sent) is { } message)
-            {
-                return message;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, "the worker did not deliver the message to the outbox within 15 s");
-            await Task.Delay(50);
-        }
-    }
+    private Task<(TestTenant, ContactView)> TenantWithContactAsync() => factory.TenantWithContactAsync("Pages");
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryToken();
-
-    [GeneratedRegex(@"\b\d{6}\b")]
-    private static partial Regex CodePattern();
 
     [GeneratedRegex("<tr class=\"outbox-message\">.*?</tr>", RegexOptions.Singleline)]
     private static partial Regex RowPattern();

@@ -6,10 +6,11 @@ using Vouch.Core.Features.Delivery;
 using Vouch.Core.Features.Directory;
 using Vouch.Core.Features.Verification;
 using Vouch.Server.Tests.Infrastructure;
+using static Vouch.Server.Tests.Infrastructure.Verifications;
 
 namespace Vouch.Server.Tests.Features.Verification;
 
-public abstract partial class VerificationsApiTests<TFactory>(TFactory factory) where TFactory : VouchFactory
+public abstract class VerificationsApiTests<TFactory>(TFactory factory) where TFactory : VouchFactory
 {
     [Fact]
     public async Task SmsCode_ReadBackFromOutbox_VerifiesContactAndLogsEveryStep()
@@ -141,7 +142,7 @@ public abstract partial class VerificationsApiTests<TFactory>(TFactory factory) 
         var (tenant, contact) = await TenantWithContactAsync();
         var started = await StartAsync(tenant, contact, "email_link", "Ann.Lee@contoso.com");
         var message = await OutboxMessageAsync(tenant, started.Id);
-        var link = new Uri(LinkPattern().Match(message.Body).Value);
+        var link = new Uri(Verifications.LinkPattern().Match(message.Body).Value);
         Assert.Contains(link.ToString(), message.HtmlBody!, StringComparison.Ordinal);
         var visitor = factory.ApiClient(null);
 
@@ -240,50 +241,11 @@ public abstract partial class VerificationsApiTests<TFactory>(TFactory factory) 
         Assert.DoesNotContain("<Co>", email.HtmlBody!, StringComparison.Ordinal);
     }
 
-    protected async Task<(TestTenant, ContactView)> TenantWithContactAsync()
-    {
-        var tenant = await factory.CreateTenantAsync("Verify " + Guid.NewGuid().ToString("N")[..8]);
-        var contact = await (await tenant.Api.PostJsonAsync("/api/v1/contacts", new
-        {
-            firstName = "Ann",
-            lastName = "Lee",
-            emails = new[] { new { address = "ann.lee@contoso.com" } },
-            phones = new object[] { new { number = "(415) 555-0199", type = "mobile", isDefault = true }, new { number = "+44 20 7946 0958", type = "office" } },
-        })).ReadAsync<ContactView>(HttpStatusCode.Created);
-        return (tenant, contact);
-    }
-
-    protected static async Task<VerificationView> StartAsync(TestTenant tenant, ContactView contact, string channel, string destination) =>
-        await (await tenant.Api.PostJsonAsync("/api/v1/verifications", new { contactId = contact.Id, channel, destination }))
-            .ReadAsync<VerificationView>(HttpStatusCode.Created);
-
-    /// <summary>Waits for the worker to deliver the verification's message to the outbox.</summary>
-    protected static async Task<OutboxMessageView> OutboxMessageAsync(TestTenant tenant, Guid verificationId)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (true)
-        {
-            var page = await (await tenant.Api.GetAsync($"/api/v1/outbox?verificationId={verificationId}")).ReadAsync<Page<OutboxMessageView>>();
-            if (page.Items.FirstOrDefault(m => m.VerificationId == verificationId && m.State == MessageState.Sent) is { } message)
-            {
-                return message;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, "the worker did not deliver the message to the outbox within 15 s");
-            await Task.Delay(50);
-        }
-    }
-
-    protected static string Code(string body) => CodePattern().Match(body) is { Success: true } m ? m.Value : throw new Xunit.Sdk.XunitException("no code in: " + body);
+    private Task<(TestTenant, ContactView)> TenantWithContactAsync() => factory.TenantWithContactAsync("Verify");
 
     private static async Task<string> Text(HttpResponseMessage response) =>
         Regex.Replace(await response.Content.ReadAsStringAsync(), "<input[^>]*>", "");
 
-    [GeneratedRegex(@"\b\d{6}\b")]
-    private static partial Regex CodePattern();
-
-    [GeneratedRegex(@"https?://[^\s""<]+/v/[A-Za-z0-9_-]+")]
-    private static partial Regex LinkPattern();
 }
 
 public sealed class VerificationsApiOnSqlite(SqliteVouch factory) : VerificationsApiTests<SqliteVouch>(factory), IClassFixture<SqliteVouch>;
