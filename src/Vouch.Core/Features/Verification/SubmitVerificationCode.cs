@@ -66,17 +66,12 @@ public sealed class SubmitVerificationCode(
                 return new Conflict("status", $"the verification is {verification.Status.ToString().ToLowerInvariant()}; start a new one");
         }
 
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
+        if (!await db.SaveAndNotifyAsync(notifier, [verification], now, ct))
         {
             // Another code, a cancel or a delivery failure landed first; this attempt counts for nothing.
             return new Conflict("status", "the verification changed at the same moment; read it again and retry");
         }
 
-        notifier.Notify([verification.ChangedAt(now)]);
         return check switch
         {
             CodeCheck.Verified => verification.ToView(),

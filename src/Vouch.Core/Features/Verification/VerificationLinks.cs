@@ -36,12 +36,7 @@ public sealed class VerificationLinks(
         if (verification.MarkOpened(now))
         {
             audit.Record("verification.opened", "verification", verification.Id.ToString(), usable ? "link page shown" : "link page shown after the verification ended");
-            try
-            {
-                await db.SaveChangesAsync(ct);
-                notifier.Notify([verification.ChangedAt(now)]);
-            }
-            catch (DbUpdateConcurrencyException)
+            if (!await db.SaveAndNotifyAsync(notifier, [verification], now, ct))
             {
                 // Opened while it was completed elsewhere: show the page as it is now.
                 return Unknown;
@@ -83,17 +78,12 @@ public sealed class VerificationLinks(
             audit.Record("verification.link_refused", "verification", verification.Id.ToString(), $"Validate was pressed on a {verification.Status.ToString().ToLowerInvariant()} verification");
         }
 
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
+        if (!await db.SaveAndNotifyAsync(notifier, [verification], now, ct))
         {
             // Pressed twice at once: the other press completed it.
             return (false, Unknown);
         }
 
-        notifier.Notify([verification.ChangedAt(now)]);
         var validated = verification.Status == VerificationStatus.Verified && verification.CompletedAt == now;
         return (validated, validated ? page : Unknown);
     }

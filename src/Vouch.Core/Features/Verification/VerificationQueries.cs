@@ -47,16 +47,11 @@ public sealed class CancelVerification(VouchDbContext db, Caller caller, AuditLo
             return new Conflict("status", $"the verification is already {verification.Status.ToString().ToLowerInvariant()}");
         }
 
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
+        if (!await db.SaveAndNotifyAsync(notifier, [verification], now, ct))
         {
             return new Conflict("status", "the verification changed at the same moment; read it again");
         }
 
-        notifier.Notify([verification.ChangedAt(now)]);
         return verification.Status == VerificationStatus.Cancelled
             ? verification.ToView()
             : new Conflict("status", "the verification had already expired");
@@ -106,17 +101,11 @@ public sealed class ExpireVerifications(VouchDbContext db, AuditLog audit, TimeP
 
         if (due.Count > 0)
         {
-            try
-            {
-                await db.SaveChangesAsync(ct);
-            }
-            catch (DbUpdateConcurrencyException)
+            if (!await db.SaveAndNotifyAsync(notifier, due, now, ct))
             {
                 // Another node or a request completed one of them first; the next sweep sees the rest.
                 return 0;
             }
-
-            notifier.Notify(due.Select(v => v.ChangedAt(now)).ToList());
         }
 
         return due.Count;
