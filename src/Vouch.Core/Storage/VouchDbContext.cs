@@ -9,6 +9,7 @@ using Vouch.Core.Features.Audit;
 using Vouch.Core.Features.Delivery;
 using Vouch.Core.Features.Directory;
 using Vouch.Core.Features.Tenancy;
+using Vouch.Core.Features.Tickets;
 using Vouch.Core.Features.Verification;
 using Vouch.Core.Ports;
 
@@ -58,6 +59,12 @@ public sealed class VouchDbContext(DbContextOptions<VouchDbContext> options) : I
     public DbSet<DeliverySettings> DeliverySettings => Set<DeliverySettings>();
 
     public DbSet<OutboundMessage> OutboundMessages => Set<OutboundMessage>();
+
+    public DbSet<Ticket> Tickets => Set<Ticket>();
+
+    public DbSet<TicketNote> TicketNotes => Set<TicketNote>();
+
+    public DbSet<TicketSettings> TicketSettings => Set<TicketSettings>();
 
     public DbSet<ServerKey> ServerKeys => Set<ServerKey>();
 
@@ -185,6 +192,8 @@ public sealed class VouchDbContext(DbContextOptions<VouchDbContext> options) : I
         configurationBuilder.Properties<MessageProvider>().HaveConversion<string>().HaveMaxLength(20);
         configurationBuilder.Properties<MessageState>().HaveConversion<string>().HaveMaxLength(20);
         configurationBuilder.Properties<SmtpSecurity>().HaveConversion<string>().HaveMaxLength(20);
+        configurationBuilder.Properties<TicketPriority>().HaveConversion<string>().HaveMaxLength(20);
+        configurationBuilder.Properties<NoteAuthorKind>().HaveConversion<string>().HaveMaxLength(20);
         configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
     }
 
@@ -336,6 +345,39 @@ public sealed class VouchDbContext(DbContextOptions<VouchDbContext> options) : I
             // Every column of the verification lookup, so SQLite's planner never prefers walking the tenant's outbox in time order.
             b.HasIndex(m => new { m.TenantId, m.VerificationId, m.Provider });
             b.HasOne<Tenant>().WithMany().HasForeignKey(m => m.TenantId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<Ticket>(b =>
+        {
+            b.Property(t => t.Summary).HasMaxLength(Ticket.MaxSummaryLength);
+            b.Property(t => t.SummaryNormalized).HasMaxLength(Ticket.MaxSummaryLength);
+            b.Property(t => t.Description).HasMaxLength(Ticket.MaxDescriptionLength);
+            b.Property(t => t.Status).HasMaxLength(Features.Tickets.TicketSettings.MaxStatusNameLength);
+            b.Ignore(t => t.IsClosed);
+            // The backstop for numbering: a number is never handed out twice within a tenant.
+            b.HasIndex(t => new { t.TenantId, t.Number }).IsUnique();
+            b.HasIndex(t => new { t.TenantId, t.Status });
+            b.HasIndex(t => new { t.TenantId, t.CompanyId });
+            // A company with tickets cannot be deleted (DeleteCompany says so); a deleted contact leaves its tickets without one.
+            b.HasOne<Company>().WithMany().HasForeignKey(t => t.CompanyId).OnDelete(DeleteBehavior.Restrict);
+            b.HasOne<Contact>().WithMany().HasForeignKey(t => t.ContactId).OnDelete(DeleteBehavior.SetNull);
+            b.HasOne<Member>().WithMany().HasForeignKey(t => t.AssigneeId).OnDelete(DeleteBehavior.SetNull);
+            b.HasMany(t => t.Notes).WithOne().HasForeignKey(n => n.TicketId).OnDelete(DeleteBehavior.Cascade);
+            b.HasOne<Tenant>().WithMany().HasForeignKey(t => t.TenantId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<TicketNote>(b =>
+        {
+            b.Property(n => n.Body).HasMaxLength(TicketNote.MaxBodyLength);
+            b.Property(n => n.AuthorName).HasMaxLength(300);
+            b.HasIndex(n => new { n.TicketId, n.CreatedAt });
+        });
+
+        builder.Entity<TicketSettings>(b =>
+        {
+            b.HasKey(s => s.TenantId);
+            b.ComplexCollection(s => s.Statuses, x => x.ToJson());
+            b.HasOne<Tenant>().WithOne().HasForeignKey<TicketSettings>(s => s.TenantId).OnDelete(DeleteBehavior.Cascade);
         });
 
         builder.Entity<ServerKey>(b =>

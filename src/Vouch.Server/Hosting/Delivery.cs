@@ -30,6 +30,7 @@ public static class Delivery
         services.AddSingleton<DeliverySignal>();
         services.AddScoped<MessageQueue>();
         services.AddScoped<VerificationLinks>();
+        services.AddScoped<VerificationTicketNotes>();
         services.AddScoped<IPublicAddress, RequestPublicAddress>();
         services.AddSingleton<IVerificationNotifier, HubVerificationNotifier>();
         services.AddVouchIntegrations(configuration);

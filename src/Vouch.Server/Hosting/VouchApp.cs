@@ -5,11 +5,14 @@ using System.Threading.RateLimiting;
 using Microsoft.EntityFrameworkCore;
 using Vouch.Core.Features.Audit;
 using Vouch.Core.Features.Tenancy;
+using Vouch.Core.Features.Tickets;
+using Vouch.Core.Ports;
 using Vouch.Core.Storage;
 using Vouch.Server.Api;
 using Vouch.Server.Features.Audit;
 using Vouch.Server.Features.Delivery;
 using Vouch.Server.Features.Directory;
+using Vouch.Server.Features.Tickets;
 using Vouch.Server.Features.Verification;
 using Vouch.Server.Features.Tenancy;
 
@@ -44,6 +47,7 @@ public static class VouchApp
         builder.Services.AddSingleton<TenantRegions>();
         builder.Services.AddSingleton<SetupToken>();
         AddUseCases(builder.Services);
+        builder.Services.AddScoped<ITicketDesk, OwnTicketDesk>();
 
         builder.Services.AddVouchStorage();
         builder.Services.AddVouchDelivery(builder.Configuration);
@@ -95,6 +99,7 @@ public static class VouchApp
         app.MapAuditApi();
         app.MapVerificationsApi();
         app.MapDeliveryApi();
+        app.MapTicketsApi();
         app.MapHub<VerificationHub>(VerificationHub.Path);
         app.MapRazorPages();
     }

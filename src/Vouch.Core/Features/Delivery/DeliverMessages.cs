@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Vouch.Core.Features.Audit;
 using Vouch.Core.Features.Verification;
 using Vouch.Core.Ports;
@@ -22,7 +23,8 @@ public sealed class DeliverMessages(
     ISecretProtector protector,
     ISmtpEmailSender smtp,
     ITwilioSmsSender twilio,
-    IVerificationNotifier notifier)
+    IVerificationNotifier notifier,
+    IServiceScopeFactory scopes)
 {
     public static readonly TimeSpan ClaimFor = TimeSpan.FromMinutes(2);
 
@@ -82,13 +84,17 @@ public sealed class DeliverMessages(
         // The message rows are the record of what was sent; they are saved first, on their own, so a verification changed
         // meanwhile (a code entered, a cancel) can never make this save fail and the messages go out again.
         await db.SaveChangesAsync(ct);
-        await RecordOnVerificationsAsync(changed, now, ct);
+        var failed = await RecordOnVerificationsAsync(changed, now, ct);
+        await VerificationTicketNotes.AddOutcomesAsync(scopes, failed, ct);
         notifier.Notify(changed.Select(v => v.ChangedAt(now)).ToList());
         return batch.Count;
     }
 
-    /// <summary>Copies the delivery outcome onto the verifications with conditional updates that leave a completed one alone.</summary>
-    private async Task RecordOnVerificationsAsync(List<ContactVerification> changed, DateTime now, CancellationToken ct)
+    /// <summary>
+    /// Copies the delivery outcome onto the verifications with conditional updates that leave a completed one alone; returns
+    /// those that failed because of it.
+    /// </summary>
+    private async Task<List<ContactVerification>> RecordOnVerificationsAsync(List<ContactVerification> changed, DateTime now, CancellationToken ct)
     {
         using var slot = await db.WriteSlotAsync(ct);
         var verifications = db.Verifications.IgnoreQueryFilters();
@@ -100,15 +106,22 @@ public sealed class DeliverMessages(
         }
 
         // Mirrors ContactVerification.MarkDeliveryFailed: a contact who cannot receive the secret cannot pass.
+        var ended = new List<ContactVerification>();
         foreach (var failed in changed.Where(v => v.DeliveryState == DeliveryState.Failed))
         {
-            await verifications.Where(v => v.Id == failed.Id && v.Status == VerificationStatus.Pending)
+            var updated = await verifications.Where(v => v.Id == failed.Id && v.Status == VerificationStatus.Pending)
                 .ExecuteUpdateAsync(s => s
                     .SetProperty(v => v.DeliveryState, DeliveryState.Failed)
                     .SetProperty(v => v.DeliveryError, failed.DeliveryError)
                     .SetProperty(v => v.Status, VerificationStatus.Failed)
                     .SetProperty(v => v.CompletedAt, now), ct);
+            if (updated == 1)
+            {
+                ended.Add(failed);
+            }
         }
+
+        return ended;
     }
 
     private async Task<DeliveryResult> SendAsync(OutboundMessage message, ContactVerification? verification, DeliverySettings? settings, string mspName, CancellationToken ct)

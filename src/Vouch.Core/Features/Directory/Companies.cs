@@ -132,7 +132,7 @@ public sealed class UpdateCompany(VouchDbContext db, Caller caller, TimeProvider
     }
 }
 
-/// <summary>Deletes a company; its contacts stay, without a company.</summary>
+/// <summary>Deletes a company; its contacts stay, without a company. A company with tickets stays.</summary>
 public sealed class DeleteCompany(VouchDbContext db)
 {
     public async Task<Outcome<bool>> HandleAsync(Guid id, CancellationToken ct)
@@ -141,6 +141,11 @@ public sealed class DeleteCompany(VouchDbContext db)
         if (company is null)
         {
             return new NotFound("company");
+        }
+
+        if (await db.Tickets.AnyAsync(t => t.CompanyId == id, ct))
+        {
+            return new Conflict("id", "the company has tickets; they keep its history, so it cannot be deleted");
         }
 
         db.Companies.Remove(company);

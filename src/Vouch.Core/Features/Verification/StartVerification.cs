@@ -25,7 +25,8 @@ public sealed class StartVerification(
     MessageQueue queue,
     DeliverySignal signal,
     IPublicAddress publicAddress,
-    IVerificationNotifier notifier)
+    IVerificationNotifier notifier,
+    VerificationTicketNotes ticketNotes)
 {
     public const int MaxNoteLength = 500;
     public const int MaxTicketReferenceLength = 100;
@@ -79,6 +80,15 @@ public sealed class StartVerification(
         if (problem is not null)
         {
             return Invalid.Field("destination", problem);
+        }
+
+        if (ticket is not null)
+        {
+            ticket = await ticketNotes.ResolveAsync(ticket, ct);
+            if (ticket is null)
+            {
+                return Invalid.Field("ticketReference", $"no ticket {request.TicketReference!.Trim()}: give the number of an existing ticket, e.g. 1042");
+            }
         }
 
         var settings = profile.Verification;

@@ -20,7 +20,8 @@ public sealed class SubmitVerificationCode(
     TenantProfiles profiles,
     VerificationKeyring keyring,
     VerificationLimits limits,
-    IVerificationNotifier notifier)
+    IVerificationNotifier notifier,
+    VerificationTicketNotes ticketNotes)
 {
     public async Task<Outcome<VerificationView>> HandleAsync(Guid id, SubmitCodeRequest request, CancellationToken ct)
     {
@@ -66,6 +67,7 @@ public sealed class SubmitVerificationCode(
                 return new Conflict("status", $"the verification is {verification.Status.ToString().ToLowerInvariant()}; start a new one");
         }
 
+        await ticketNotes.AddOutcomeAsync(verification, ct);
         if (!await db.SaveAndNotifyAsync(notifier, [verification], now, ct))
         {
             // Another code, a cancel or a delivery failure landed first; this attempt counts for nothing.

@@ -19,7 +19,8 @@ public sealed class VerificationLinks(
     AuditLog audit,
     TimeProvider clock,
     TenantProfiles profiles,
-    IVerificationNotifier notifier)
+    IVerificationNotifier notifier,
+    VerificationTicketNotes ticketNotes)
 {
     public static readonly LinkPageView Unknown = new(false, "", new Branding(), null);
 
@@ -78,6 +79,7 @@ public sealed class VerificationLinks(
             audit.Record("verification.link_refused", "verification", verification.Id.ToString(), $"Validate was pressed on a {verification.Status.ToString().ToLowerInvariant()} verification");
         }
 
+        await ticketNotes.AddOutcomeAsync(verification, ct);
         if (!await db.SaveAndNotifyAsync(notifier, [verification], now, ct))
         {
             // Pressed twice at once: the other press completed it.

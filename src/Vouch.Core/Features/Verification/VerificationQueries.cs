@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Vouch.Core.Features.Audit;
 using Vouch.Core.Features.Tenancy;
 using Vouch.Core.Ports;
@@ -23,7 +24,7 @@ public sealed class GetVerification(VouchDbContext db, TimeProvider clock)
 }
 
 /// <summary>Cancels a pending verification; its code or link stops working.</summary>
-public sealed class CancelVerification(VouchDbContext db, Caller caller, AuditLog audit, TimeProvider clock, IVerificationNotifier notifier)
+public sealed class CancelVerification(VouchDbContext db, Caller caller, AuditLog audit, TimeProvider clock, IVerificationNotifier notifier, VerificationTicketNotes ticketNotes)
 {
     public async Task<Outcome<VerificationView>> HandleAsync(Guid id, CancellationToken ct)
     {
@@ -47,6 +48,7 @@ public sealed class CancelVerification(VouchDbContext db, Caller caller, AuditLo
             return new Conflict("status", $"the verification is already {verification.Status.ToString().ToLowerInvariant()}");
         }
 
+        await ticketNotes.AddOutcomeAsync(verification, ct);
         if (!await db.SaveAndNotifyAsync(notifier, [verification], now, ct))
         {
             return new Conflict("status", "the verification changed at the same moment; read it again");
@@ -86,7 +88,7 @@ public sealed class ListContactVerifications(VouchDbContext db, Caller caller, T
 }
 
 /// <summary>Closes pending verifications whose time ran out, across tenants, and records each in its tenant's audit log.</summary>
-public sealed class ExpireVerifications(VouchDbContext db, AuditLog audit, TimeProvider clock, IVerificationNotifier notifier)
+public sealed class ExpireVerifications(VouchDbContext db, AuditLog audit, TimeProvider clock, IVerificationNotifier notifier, IServiceScopeFactory scopes)
 {
     public async Task<int> HandleAsync(int batchSize, CancellationToken ct)
     {
@@ -106,6 +108,8 @@ public sealed class ExpireVerifications(VouchDbContext db, AuditLog audit, TimeP
                 // Another node or a request completed one of them first; the next sweep sees the rest.
                 return 0;
             }
+
+            await VerificationTicketNotes.AddOutcomesAsync(scopes, due, ct);
         }
 
         return due.Count;

@@ -24,6 +24,17 @@ public sealed class CompanyDeleteModel(GetCompany getCompany) : PageModel
     public async Task<IActionResult> OnPostAsync(Guid id, [FromServices] DeleteCompany deleteCompany)
     {
         var deleted = await deleteCompany.HandleAsync(id, HttpContext.RequestAborted);
+        if (deleted.Failure is Vouch.Core.Conflict conflict)
+        {
+            var found = await getCompany.HandleAsync(id, HttpContext.RequestAborted);
+            if (found.Succeeded)
+            {
+                Company = found.Value!;
+                ModelState.AddModelError("", "Not deleted: " + conflict.Reason + ".");
+                return Page();
+            }
+        }
+
         if (!deleted.Succeeded)
         {
             return NotFound();

@@ -10,6 +10,7 @@ using Vouch.Core.Features.Delivery;
 using Vouch.Core.Features.Verification;
 using Vouch.Core.Features.Directory;
 using Vouch.Core.Features.Tenancy;
+using Vouch.Core.Features.Tickets;
 using Vouch.Server.Tests.Infrastructure;
 
 namespace Vouch.Server.Tests.Features.Tenancy;
@@ -40,6 +41,11 @@ public abstract class TenantIsolationTests<TFactory>(TFactory factory) where TFa
         var verification = await (await victim.Api.PostJsonAsync("/api/v1/verifications", new { contactId = contact.Id, channel = "sms_code", destination = "+14155550177" }))
             .ReadAsync<VerificationView>(HttpStatusCode.Created);
         (await victim.Api.PutJsonAsync("/api/v1/settings/verification", new { lifetimeMinutes = 3 })).EnsureSuccessStatusCode();
+        (await victim.Api.PutJsonAsync("/api/v1/settings/tickets", new { statuses = new[] { new { name = "Open", isClosed = false }, new { name = "Done", isClosed = true } } }))
+            .EnsureSuccessStatusCode();
+        var ticket = await (await victim.Api.PostJsonAsync("/api/v1/tickets", new { companyId = company.Id, contactId = contact.Id, summary = "Victim ticket", assigneeId = member.Id }))
+            .ReadAsync<TicketView>(HttpStatusCode.Created);
+        (await victim.Api.PostJsonAsync($"/api/v1/tickets/{ticket.Id}/notes", new { body = "Victim note" })).EnsureSuccessStatusCode();
         // The snapshot is taken once the worker has delivered the code, so only the intruder could change it afterwards.
         var deadline = DateTime.UtcNow.AddSeconds(15);
         while ((await (await victim.Api.GetAsync($"/api/v1/verifications/{verification.Id}")).ReadAsync<VerificationView>()).Delivery != DeliveryState.Sent)
@@ -48,7 +54,7 @@ public abstract class TenantIsolationTests<TFactory>(TFactory factory) where TFa
             await Task.Delay(50);
         }
 
-        var snapshot = await SnapshotAsync(victim.Api, company.Id, contact.Id, verification.Id);
+        var snapshot = await SnapshotAsync(victim.Api, company.Id, contact.Id, verification.Id, ticket.Id);
         var api = intruder.Api;
         var covered = new HashSet<string>(StringComparer.Ordinal);
 
@@ -78,6 +84,21 @@ public abstract class TenantIsolationTests<TFactory>(TFactory factory) where TFa
         await (await Call("POST", "/api/v1/verifications", "/api/v1/verifications", Json(new { contactId = contact.Id, channel = "sms_code", destination = "+14155550177" })))
             .ProblemAsync(HttpStatusCode.NotFound);
 
+        await (await Call("GET", "/api/v1/tickets/{id:guid}", $"/api/v1/tickets/{ticket.Id}")).ProblemAsync(HttpStatusCode.NotFound);
+        await (await Call("PUT", "/api/v1/tickets/{id:guid}", $"/api/v1/tickets/{ticket.Id}", Json(new { status = "Closed", summary = "Owned" }))).ProblemAsync(HttpStatusCode.NotFound);
+        await (await Call("GET", "/api/v1/tickets/{id:guid}/notes", $"/api/v1/tickets/{ticket.Id}/notes")).ProblemAsync(HttpStatusCode.NotFound);
+        await (await Call("POST", "/api/v1/tickets/{id:guid}/notes", $"/api/v1/tickets/{ticket.Id}/notes", Json(new { body = "Owned" }))).ProblemAsync(HttpStatusCode.NotFound);
+
+        // A ticket naming the victim's company, contact or member is refused as naming unknown ones; the intruder's own numbering starts at 1.
+        var ticketProblem = await (await Call("POST", "/api/v1/tickets", "/api/v1/tickets", Json(new { companyId = company.Id, summary = "Owned", assigneeId = member.Id })))
+            .ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(("no such company", "no such active member"), (ticketProblem["companyId"].Single(), ticketProblem["assigneeId"].Single()));
+        var ownCompany = await (await api.PostJsonAsync("/api/v1/companies", new { name = "Intruder Co" })).ReadAsync<CompanyView>(HttpStatusCode.Created);
+        var contactProblem = await (await api.PostJsonAsync("/api/v1/tickets", new { companyId = ownCompany.Id, contactId = contact.Id, summary = "Owned" })).ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal("no such contact", contactProblem["contactId"].Single());
+        var ownTicket = await (await api.PostJsonAsync("/api/v1/tickets", new { companyId = ownCompany.Id, summary = "Mine" })).ReadAsync<TicketView>(HttpStatusCode.Created);
+        Assert.Equal((1, "New"), (ownTicket.Number, ownTicket.Status));
+
         // Creating with the other tenant's company is refused as an unknown company.
         var create = await Call("POST", "/api/v1/contacts", "/api/v1/contacts", Json(new { firstName = "Ivan", companyId = company.Id }));
         Assert.Equal("no such company", (await create.ProblemAsync(HttpStatusCode.BadRequest))["companyId"].Single());
@@ -103,6 +124,10 @@ public abstract class TenantIsolationTests<TFactory>(TFactory factory) where TFa
         Assert.DoesNotContain(audit.Items, a => a.TargetId == member.Id.ToString() || a.TargetId == key.Key.Id.ToString() || a.Detail?.Contains("Victim", StringComparison.Ordinal) == true);
         var export = await (await Call("GET", "/api/v1/audit/export", "/api/v1/audit/export")).ReadAsync<List<ExportedAuditEntry>>();
         Assert.DoesNotContain(export, a => a.TargetId == member.Id.ToString() || a.TargetId == key.Key.Id.ToString());
+        var tickets = await (await Call("GET", "/api/v1/tickets", "/api/v1/tickets?state=")).ReadAsync<Page<TicketView>>();
+        Assert.Equal([ownTicket.Id], tickets.Items.Select(t => t.Id));
+        Assert.Empty((await (await api.GetAsync($"/api/v1/tickets?companyId={company.Id}&search=victim")).ReadAsync<Page<TicketView>>()).Items);
+        Assert.Equal(TicketSettings.Defaults(), (await (await Call("GET", "/api/v1/settings/tickets", "/api/v1/settings/tickets")).ReadAsync<TicketSettingsView>()).Statuses);
         var tenant = await (await Call("GET", "/api/v1/tenant", "/api/v1/tenant")).ReadAsync<TenantView>();
         Assert.Equal(intruder.Id, tenant.Id);
 
@@ -113,6 +138,8 @@ public abstract class TenantIsolationTests<TFactory>(TFactory factory) where TFa
 
         // Writes that act on "the caller's own" resource stay inside the intruder's tenant.
         (await Call("PUT", "/api/v1/settings/verification", "/api/v1/settings/verification", Json(new { lifetimeMinutes = 9 }))).EnsureSuccessStatusCode();
+        (await Call("PUT", "/api/v1/settings/tickets", "/api/v1/settings/tickets", Json(new { statuses = new[] { new { name = "New", isClosed = false }, new { name = "Shut", isClosed = true } } })))
+            .EnsureSuccessStatusCode();
         (await Call("PUT", "/api/v1/settings/delivery", "/api/v1/settings/delivery", Json(new { smtpHost = "smtp.intruder.test" }))).EnsureSuccessStatusCode();
         (await Call("POST", "/api/v1/settings/delivery/test", "/api/v1/settings/delivery/test", Json(new { channel = "sms", to = "+14155550177" })))
             .EnsureSuccessStatusCode();
@@ -121,9 +148,10 @@ public abstract class TenantIsolationTests<TFactory>(TFactory factory) where TFa
             .ReadAsync<MemberView>(HttpStatusCode.Created);
         (await Call("POST", "/api/v1/api-keys", "/api/v1/api-keys", Json(new { name = "mine", scope = "read" }))).EnsureSuccessStatusCode();
 
-        Assert.Equal(snapshot, await SnapshotAsync(victim.Api, company.Id, contact.Id, verification.Id));
+        Assert.Equal(snapshot, await SnapshotAsync(victim.Api, company.Id, contact.Id, verification.Id, ticket.Id));
         Assert.Null((await (await victim.Api.GetAsync("/api/v1/settings/delivery")).ReadAsync<DeliverySettingsView>()).SmtpHost);
         Assert.Equal(3, (await (await victim.Api.GetAsync("/api/v1/settings/verification")).ReadAsync<VerificationSettingsView>()).LifetimeMinutes);
+        Assert.Equal(["Open", "Done"], (await (await victim.Api.GetAsync("/api/v1/settings/tickets")).ReadAsync<TicketSettingsView>()).Statuses.Select(x => x.Name));
         var victimMembers = await (await victim.Api.GetAsync("/api/v1/members")).ReadAsync<List<MemberView>>();
         Assert.DoesNotContain(victimMembers, m => m.Id == newMember.Id);
         Assert.Equal(MemberRole.Technician, victimMembers.Single(m => m.Id == member.Id).Role);
@@ -134,7 +162,7 @@ public abstract class TenantIsolationTests<TFactory>(TFactory factory) where TFa
             .Where(e => e.RoutePattern.RawText?.StartsWith("/api/v1", StringComparison.Ordinal) == true)
             .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []).Select(m => $"{m} {e.RoutePattern.RawText!.TrimEnd('/')}"))
             .ToHashSet(StringComparer.Ordinal);
-        Assert.Equal(32, apiEndpoints.Count);
+        Assert.Equal(40, apiEndpoints.Count);
         Assert.Equal(apiEndpoints.Order(StringComparer.Ordinal), covered.Order(StringComparer.Ordinal));
     }
 
@@ -155,8 +183,10 @@ public abstract class TenantIsolationTests<TFactory>(TFactory factory) where TFa
         }
     }
 
-    private static async Task<string> SnapshotAsync(HttpClient api, Guid companyId, Guid contactId, Guid verificationId) =>
+    private static async Task<string> SnapshotAsync(HttpClient api, Guid companyId, Guid contactId, Guid verificationId, Guid ticketId) =>
         await (await api.GetAsync($"/api/v1/verifications/{verificationId}")).Content.ReadAsStringAsync()
+        + await (await api.GetAsync($"/api/v1/tickets/{ticketId}")).Content.ReadAsStringAsync()
+        + await (await api.GetAsync("/api/v1/tickets?state=")).Content.ReadAsStringAsync()
         + await (await api.GetAsync($"/api/v1/contacts/{contactId}/verifications")).Content.ReadAsStringAsync()
         + await (await api.GetAsync($"/api/v1/companies/{companyId}")).Content.ReadAsStringAsync()
         + await (await api.GetAsync($"/api/v1/contacts/{contactId}")).Content.ReadAsStringAsync()

@@ -168,21 +168,25 @@ public sealed partial class VerificationPagesTests(VerificationPagesTests.Vouch 
         var technician = await SignedInAsync(await MemberAsync(tenant, "technician"));
         var page = $"/contacts/{contact.Id}";
         var office = Uri.EscapeDataString("+442079460958");
+        var company = await (await tenant.Api.PostJsonAsync("/api/v1/companies", new { name = "Contoso" })).ReadAsync<CompanyView>(HttpStatusCode.Created);
+        (await tenant.Api.PostJsonAsync("/api/v1/tickets", new { companyId = company.Id, summary = "Reset MFA" })).EnsureSuccessStatusCode();
 
-        var refused = await PostAsync(technician, page, $"{page}?handler=Send&channel=SmsCode&destination={office}", new() { ["Send.TicketReference"] = "T-42" });
-        var sent = await PostAsync(technician, page, $"{page}?handler=Send&channel=SmsCode&destination={office}", new() { ["Send.TicketReference"] = "T-42", ["Send.Note"] = "Manager approval" });
+        var unknownTicket = await PostAsync(technician, page, $"{page}?handler=Send&channel=SmsCode&destination={office}", new() { ["Send.TicketReference"] = "T-42", ["Send.Note"] = "Manager approval" });
+        var refused = await PostAsync(technician, page, $"{page}?handler=Send&channel=SmsCode&destination={office}", new() { ["Send.TicketReference"] = "T-1" });
+        var sent = await PostAsync(technician, page, $"{page}?handler=Send&channel=SmsCode&destination={office}", new() { ["Send.TicketReference"] = "T-1", ["Send.Note"] = "Manager approval" });
 
+        Assert.Contains("no ticket T-42", WebUtility.HtmlDecode(await unknownTicket.Content.ReadAsStringAsync()), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
         var refusal = WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync());
         Assert.Contains("Note: is required by your policy when the destination is not the contact's default", refusal, StringComparison.Ordinal);
-        Assert.Contains("value=\"T-42\"", refusal, StringComparison.Ordinal);
+        Assert.Contains("value=\"T-1\"", refusal, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Redirect, sent.StatusCode);
         var after = WebUtility.HtmlDecode(await (await technician.GetAsync(page)).Content.ReadAsStringAsync());
         Assert.Contains("Sent SMS code to •••0958", after, StringComparison.Ordinal);
         Assert.Contains("data-shield=\"pending\"", after, StringComparison.Ordinal);
         Assert.Contains("Manager approval", after, StringComparison.Ordinal);
         var history = await (await tenant.Api.GetAsync($"/api/v1/contacts/{contact.Id}/verifications")).ReadAsync<ContactVerificationsView>();
-        Assert.Equal(("T-42", "Manager approval"), (history.History.Single().TicketReference, history.History.Single().Note));
+        Assert.Equal(("1", "Manager approval"), (history.History.Single().TicketReference, history.History.Single().Note));
     }
 
     [Fact]

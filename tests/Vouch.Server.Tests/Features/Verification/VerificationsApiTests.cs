@@ -1,9 +1,11 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
 using Vouch.Core;
 using Vouch.Core.Features.Audit;
 using Vouch.Core.Features.Delivery;
 using Vouch.Core.Features.Directory;
+using Vouch.Core.Features.Tickets;
 using Vouch.Core.Features.Verification;
 using Vouch.Server.Tests.Infrastructure;
 using static Vouch.Server.Tests.Infrastructure.Verifications;
@@ -16,10 +18,11 @@ public abstract class VerificationsApiTests<TFactory>(TFactory factory) where TF
     public async Task SmsCode_ReadBackFromOutbox_VerifiesContactAndLogsEveryStep()
     {
         var (tenant, contact) = await TenantWithContactAsync();
+        var ticket = await TicketAsync(tenant);
 
         var started = await (await tenant.Api.PostJsonAsync("/api/v1/verifications", new
         {
-            contactId = contact.Id, channel = "sms_code", destination = "(415) 555-0199", ticketReference = "T-1001",
+            contactId = contact.Id, channel = "sms_code", destination = "(415) 555-0199", ticketReference = $"T-{ticket.Number}",
         })).ReadAsync<VerificationView>(HttpStatusCode.Created);
 
         Assert.Equal(VerificationStatus.Pending, started.Status);
@@ -51,6 +54,13 @@ public abstract class VerificationsApiTests<TFactory>(TFactory factory) where TF
         var actions = (await (await tenant.Api.GetAsync($"/api/v1/audit?targetId={started.Id}&pageSize=100")).ReadAsync<Page<AuditEntryView>>())
             .Items.Select(a => a.Action).ToHashSet();
         Assert.Superset(new HashSet<string> { "verification.sent", "verification.delivered", "verification.verified" }, actions);
+
+        // The outcome is an internal note on the ticket the verification named.
+        Assert.Equal(ticket.Number.ToString(System.Globalization.CultureInfo.InvariantCulture), started.TicketReference);
+        var note = (await (await tenant.Api.GetAsync($"/api/v1/tickets/{ticket.Id}")).ReadAsync<TicketDetailView>()).Notes.Single();
+        Assert.True(note.IsInternal);
+        Assert.StartsWith("Identity verification VERIFIED by API key", note.Body, StringComparison.Ordinal);
+        Assert.Contains("sms_code to •••0199", note.Body, StringComparison.Ordinal);
 
         // A code works once.
         var replay = await tenant.Api.PostJsonAsync($"/api/v1/verifications/{started.Id}/code", new { code });
@@ -99,6 +109,30 @@ public abstract class VerificationsApiTests<TFactory>(TFactory factory) where TF
     }
 
     [Fact]
+    public async Task Sweep_ExpiresUnansweredVerification_AndNotesItsTicket()
+    {
+        var (tenant, contact) = await TenantWithContactAsync();
+        var ticket = await TicketAsync(tenant);
+        var started = await (await tenant.Api.PostJsonAsync("/api/v1/verifications", new
+        {
+            contactId = contact.Id, channel = "email_link", destination = "ann.lee@contoso.com", ticketReference = $"#{ticket.Number}",
+        })).ReadAsync<VerificationView>(HttpStatusCode.Created);
+
+        factory.Clock.Advance(TimeSpan.FromMinutes(6));
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            scope.ServiceProvider.GetRequiredService<Vouch.Core.Features.Tenancy.Caller>().ActAsSystemForAllTenants();
+            Assert.True(await scope.ServiceProvider.GetRequiredService<ExpireVerifications>().HandleAsync(200, CancellationToken.None) >= 1);
+        }
+
+        Assert.Equal(VerificationStatus.Expired, (await (await tenant.Api.GetAsync($"/api/v1/verifications/{started.Id}")).ReadAsync<VerificationView>()).Status);
+        var note = (await (await tenant.Api.GetAsync($"/api/v1/tickets/{ticket.Id}")).ReadAsync<TicketDetailView>()).Notes.Single();
+        Assert.StartsWith("Identity verification EXPIRED", note.Body, StringComparison.Ordinal);
+        var actions = (await (await tenant.Api.GetAsync($"/api/v1/audit?targetId={started.Id}&pageSize=100")).ReadAsync<Page<AuditEntryView>>()).Items.Select(a => a.Action);
+        Assert.Contains("verification.expired", actions);
+    }
+
+    [Fact]
     public async Task NewVerification_SupersedesPendingOneOnSameChannel()
     {
         var (tenant, contact) = await TenantWithContactAsync();
@@ -123,6 +157,8 @@ public abstract class VerificationsApiTests<TFactory>(TFactory factory) where TF
         Assert.Contains("destination", (await emailToPhone.ProblemAsync(HttpStatusCode.BadRequest)).Keys);
         var missing = await tenant.Api.PostJsonAsync("/api/v1/verifications", new { channel = "carrier_pigeon" });
         Assert.Contains("channel", (await missing.ProblemAsync(HttpStatusCode.BadRequest)).Keys);
+        var noTicket = await tenant.Api.PostJsonAsync("/api/v1/verifications", new { contactId = contact.Id, channel = "sms_code", destination = "+14155550199", ticketReference = "#9999" });
+        Assert.Contains("no ticket #9999", (await noTicket.ProblemAsync(HttpStatusCode.BadRequest))["ticketReference"].Single());
         var noContact = await tenant.Api.PostJsonAsync("/api/v1/verifications", new { channel = "sms_code" });
         Assert.Equal(["contactId", "destination"], (await noContact.ProblemAsync(HttpStatusCode.BadRequest)).Keys.Order());
 
@@ -242,6 +278,12 @@ public abstract class VerificationsApiTests<TFactory>(TFactory factory) where TF
     }
 
     private Task<(TestTenant, ContactView)> TenantWithContactAsync() => factory.TenantWithContactAsync("Verify");
+
+    private static async Task<TicketView> TicketAsync(TestTenant tenant)
+    {
+        var company = await (await tenant.Api.PostJsonAsync("/api/v1/companies", new { name = "Contoso " + Guid.NewGuid().ToString("N")[..6] })).ReadAsync<CompanyView>(HttpStatusCode.Created);
+        return await (await tenant.Api.PostJsonAsync("/api/v1/tickets", new { companyId = company.Id, summary = "Caller asks for a password reset" })).ReadAsync<TicketView>(HttpStatusCode.Created);
+    }
 
     private static async Task<string> Text(HttpResponseMessage response) =>
         Regex.Replace(await response.Content.ReadAsStringAsync(), "<input[^>]*>", "");
