@@ -26,13 +26,16 @@ public sealed class VouchDbContext(DbContextOptions<VouchDbContext> options) : I
 
     // SQLite has one writer per database file. Writers queue here, asynchronously, instead of sleeping in SQLite's busy
     // handler on pool threads while holding other locks; one slot per database (tests open several).
-    private static readonly ConcurrentDictionary<string, SemaphoreSlim> SqliteWriters = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, WriteGate> SqliteWriters = new(StringComparer.Ordinal);
 
     // Set for each scope by Bind; a context without a caller sees no tenant's rows.
     private Caller? _caller;
 
-    // How many nested holders of the write slot this context has; the outermost one owns the semaphore.
+    // How many nested holders of the write slot this context has; the outermost one owns the gate.
     private int _writeSlotDepth;
+
+    /// <summary>Whether this context's writes go before waiting ones (the delivery worker's); reset when pooled.</summary>
+    public bool UrgentWrites { get; set; }
 
     public DbSet<Tenant> Tenants => Set<Tenant>();
 
@@ -88,6 +91,7 @@ public sealed class VouchDbContext(DbContextOptions<VouchDbContext> options) : I
     {
         _caller = null;
         _writeSlotDepth = 0;
+        UrgentWrites = false;
         base.Dispose();
     }
 
@@ -95,6 +99,7 @@ public sealed class VouchDbContext(DbContextOptions<VouchDbContext> options) : I
     {
         _caller = null;
         _writeSlotDepth = 0;
+        UrgentWrites = false;
         return base.DisposeAsync();
     }
 
@@ -111,7 +116,7 @@ public sealed class VouchDbContext(DbContextOptions<VouchDbContext> options) : I
 
         try
         {
-            await writer.WaitAsync(ct);
+            await writer.EnterAsync(UrgentWrites, ct);
         }
         catch
         {
@@ -147,14 +152,14 @@ public sealed class VouchDbContext(DbContextOptions<VouchDbContext> options) : I
 
         GuardTenantOwnership();
         var writer = _writeSlotDepth == 0 ? SqliteWriter() : null;
-        writer?.Wait();
+        writer?.Enter();
         try
         {
             return base.SaveChanges(acceptAllChangesOnSuccess);
         }
         finally
         {
-            writer?.Release();
+            writer?.Exit();
         }
     }
 
@@ -173,9 +178,9 @@ public sealed class VouchDbContext(DbContextOptions<VouchDbContext> options) : I
 
     internal void LeaveWriteSlot() => _writeSlotDepth--;
 
-    private SemaphoreSlim? SqliteWriter() =>
+    private WriteGate? SqliteWriter() =>
         Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite"
-            ? SqliteWriters.GetOrAdd(Database.GetConnectionString() ?? "", _ => new SemaphoreSlim(1, 1))
+            ? SqliteWriters.GetOrAdd(Database.GetConnectionString() ?? "", _ => new WriteGate())
             : null;
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
@@ -558,12 +563,12 @@ public sealed class VouchDbContext(DbContextOptions<VouchDbContext> options) : I
 }
 
 /// <summary>A held write slot; disposing it lets the next writer in.</summary>
-public readonly struct WriteSlot(VouchDbContext db, SemaphoreSlim? owned) : IDisposable
+public readonly struct WriteSlot(VouchDbContext db, WriteGate? owned) : IDisposable
 {
     public void Dispose()
     {
         db.LeaveWriteSlot();
-        owned?.Release();
+        owned?.Exit();
     }
 }
 

@@ -31,6 +31,7 @@ public sealed class DeliverMessages(
     /// <summary>Delivers up to <paramref name="batchSize"/> due messages; returns how many it handled (0: nothing was due).</summary>
     public async Task<int> HandleAsync(int batchSize, CancellationToken ct)
     {
+        db.UrgentWrites = true;
         var now = clock.GetUtcNow().UtcDateTime;
         var token = Guid.NewGuid();
         var lockedUntil = now + ClaimFor;
