@@ -38,6 +38,9 @@ public interface ITicketDesk
     /// <summary>Adds a note to the unit of work; an unknown reference is a <see cref="NotFound"/>, an empty or too long body <see cref="Invalid"/>.</summary>
     Task<Outcome<DeskTicket>> AddNoteAsync(string reference, string body, bool isInternal, NoteAuthor author, CancellationToken ct);
 
+    /// <summary>Flags the ticket for urgent attention with a reason, in the unit of work (a PSA desk may map it to a priority or a board).</summary>
+    Task<Outcome<DeskTicket>> FlagAsync(string reference, string reason, CancellationToken ct);
+
     /// <summary>Moves the ticket to the named status (one of the desk's own, any case) in the unit of work.</summary>
     Task<Outcome<DeskTicket>> SetStatusAsync(string reference, string status, CancellationToken ct);
 }

@@ -8,6 +8,9 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Vouch.Core.Features.Audit;
 using Vouch.Core.Features.Delivery;
 using Vouch.Core.Features.Directory;
+using Vouch.Core.Features.InboundSms;
+using Vouch.Core.Features.PhoneNumbers;
+using Vouch.Core.Features.TechnicianVerification;
 using Vouch.Core.Features.Tenancy;
 using Vouch.Core.Features.Tickets;
 using Vouch.Core.Features.Verification;
@@ -62,6 +65,14 @@ public sealed class VouchDbContext(DbContextOptions<VouchDbContext> options) : I
     public DbSet<DeliverySettings> DeliverySettings => Set<DeliverySettings>();
 
     public DbSet<OutboundMessage> OutboundMessages => Set<OutboundMessage>();
+
+    public DbSet<TenantPhoneNumber> PhoneNumbers => Set<TenantPhoneNumber>();
+
+    public DbSet<SmsOptOut> SmsOptOuts => Set<SmsOptOut>();
+
+    public DbSet<InboundMessage> InboundMessages => Set<InboundMessage>();
+
+    public DbSet<TechnicianVerification> TechnicianVerifications => Set<TechnicianVerification>();
 
     public DbSet<Ticket> Tickets => Set<Ticket>();
 
@@ -196,6 +207,9 @@ public sealed class VouchDbContext(DbContextOptions<VouchDbContext> options) : I
         configurationBuilder.Properties<Medium>().HaveConversion<string>().HaveMaxLength(20);
         configurationBuilder.Properties<MessageProvider>().HaveConversion<string>().HaveMaxLength(20);
         configurationBuilder.Properties<MessageState>().HaveConversion<string>().HaveMaxLength(20);
+        configurationBuilder.Properties<PhoneNumberPurpose>().HaveConversion<string>().HaveMaxLength(20);
+        configurationBuilder.Properties<SmsKeyword>().HaveConversion<string>().HaveMaxLength(20);
+        configurationBuilder.Properties<TechnicianVerificationStatus>().HaveConversion<string>().HaveMaxLength(20);
         configurationBuilder.Properties<SmtpSecurity>().HaveConversion<string>().HaveMaxLength(20);
         configurationBuilder.Properties<TicketPriority>().HaveConversion<string>().HaveMaxLength(20);
         configurationBuilder.Properties<NoteAuthorKind>().HaveConversion<string>().HaveMaxLength(20);
@@ -350,6 +364,54 @@ public sealed class VouchDbContext(DbContextOptions<VouchDbContext> options) : I
             // Every column of the verification lookup, so SQLite's planner never prefers walking the tenant's outbox in time order.
             b.HasIndex(m => new { m.TenantId, m.VerificationId, m.Provider });
             b.HasOne<Tenant>().WithMany().HasForeignKey(m => m.TenantId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<TenantPhoneNumber>(b =>
+        {
+            b.ToTable("PhoneNumbers");
+            b.Property(n => n.E164).HasMaxLength(16);
+            b.Property(n => n.Label).HasMaxLength(TenantPhoneNumber.MaxLabelLength);
+            b.Property(n => n.TwilioAccountSid).HasMaxLength(64);
+            // One tenant per number: an inbound text is routed by the number it was sent to.
+            b.HasIndex(n => n.E164).IsUnique();
+            b.HasIndex(n => n.TenantId);
+            b.HasOne<Tenant>().WithMany().HasForeignKey(n => n.TenantId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<SmsOptOut>(b =>
+        {
+            b.HasKey(o => new { o.TenantId, o.Number });
+            b.Property(o => o.Number).HasMaxLength(16);
+            b.HasOne<Tenant>().WithMany().HasForeignKey(o => o.TenantId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<InboundMessage>(b =>
+        {
+            b.Property(m => m.ProviderMessageId).HasMaxLength(64);
+            b.Property(m => m.From).HasMaxLength(32);
+            b.Property(m => m.To).HasMaxLength(32);
+            b.Property(m => m.Body).HasMaxLength(InboundMessage.MaxBodyLength);
+            b.Property(m => m.Outcome).HasMaxLength(300);
+            // A provider's retry of the same message is refused by the database, so it is processed once.
+            b.HasIndex(m => new { m.Provider, m.ProviderMessageId }).IsUnique();
+            b.HasIndex(m => new { m.TenantId, m.ReceivedAt });
+            b.HasOne<Tenant>().WithMany().HasForeignKey(m => m.TenantId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<TechnicianVerification>(b =>
+        {
+            b.ToTable("TechnicianVerifications");
+            b.Property(v => v.ContactNumber).HasMaxLength(16);
+            b.Property(v => v.CodeHash).HasMaxLength(64);
+            b.Property(v => v.ClaimedByName).HasMaxLength(256);
+            b.Property(v => v.TicketReference).HasMaxLength(100);
+            b.Property(v => v.CompletedBy).HasMaxLength(256);
+            b.Property(v => v.Status).IsConcurrencyToken();
+            b.Property(v => v.ClaimedAt).IsConcurrencyToken();
+            b.HasIndex(v => new { v.TenantId, v.ContactNumber, v.Status });
+            b.HasIndex(v => new { v.TenantId, v.Status, v.CreatedAt });
+            b.HasIndex(v => new { v.Status, v.ExpiresAt });
+            b.HasOne<Tenant>().WithMany().HasForeignKey(v => v.TenantId).OnDelete(DeleteBehavior.Restrict);
         });
 
         builder.Entity<Ticket>(b =>

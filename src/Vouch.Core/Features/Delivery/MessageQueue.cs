@@ -1,3 +1,4 @@
+using Vouch.Core.Features.PhoneNumbers;
 using Vouch.Core.Ports;
 using Vouch.Core.Storage;
 
@@ -11,6 +12,22 @@ public sealed class MessageQueue(VouchDbContext db, ISecretProtector protector, 
 
     public OutboundMessage Enqueue(Guid tenantId, Guid? verificationId, EmailMessage email, DeliverySettings settings) =>
         Add(tenantId, verificationId, Medium.Email, settings.EmailProvider, email.To, email.Subject, email.TextBody, email.HtmlBody);
+
+    /// <summary>
+    /// Queues an SMS from one of the tenant's numbers, through that number's provider. Set <paramref name="optOutConfirmation"/>
+    /// only for the answer to STOP, the one text a number that opted out still gets.
+    /// </summary>
+    public OutboundMessage EnqueueFrom(TenantPhoneNumber number, SmsMessage sms, bool optOutConfirmation = false)
+    {
+        var message = Add(number.TenantId, null, Medium.Sms, number.Provider, sms.To, null, sms.Body, null);
+        message.SendFrom(number.Id);
+        if (optOutConfirmation)
+        {
+            message.MarkOptOutConfirmation();
+        }
+
+        return message;
+    }
 
     private OutboundMessage Add(Guid tenantId, Guid? verificationId, Medium medium, MessageProvider provider, string to, string? subject, string text, string? html)
     {

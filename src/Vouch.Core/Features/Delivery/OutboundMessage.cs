@@ -66,6 +66,12 @@ public sealed class OutboundMessage : ITenantOwned
 
     public Medium Medium { get; private set; }
 
+    /// <summary>The tenant number an SMS goes out from, through that number's provider; null for the tenant's default SMS provider.</summary>
+    public Guid? FromNumberId { get; private set; }
+
+    /// <summary>Sent even to a number that texted STOP: only the STOP confirmation itself.</summary>
+    public bool IgnoresOptOut { get; private set; }
+
     public MessageProvider Provider { get; private set; }
 
     public string To { get; private set; } = "";
@@ -99,6 +105,10 @@ public sealed class OutboundMessage : ITenantOwned
     public DateTime? SentAt { get; private set; }
 
     public DateTime? FailedAt { get; private set; }
+
+    public void SendFrom(Guid numberId) => FromNumberId = numberId;
+
+    public void MarkOptOutConfirmation() => IgnoresOptOut = true;
 
     public void RecordSent(DateTime now, string? providerMessageId)
     {

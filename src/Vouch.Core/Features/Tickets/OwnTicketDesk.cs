@@ -51,6 +51,19 @@ public sealed class OwnTicketDesk(VouchDbContext db, Caller caller, TimeProvider
         return ToDesk(ticket);
     }
 
+    public async Task<Outcome<DeskTicket>> FlagAsync(string reference, string reason, CancellationToken ct)
+    {
+        var ticket = await TrackedAsync(reference, ct);
+        if (ticket is null)
+        {
+            return new NotFound("ticket");
+        }
+
+        ticket.Flag(reason, clock.GetUtcNow().UtcDateTime);
+        audit.Record("ticket.flagged", "ticket", ticket.Id.ToString(), $"{TicketReference.Display(ticket.Number)}: {reason}");
+        return ToDesk(ticket);
+    }
+
     public async Task<Outcome<DeskTicket>> SetStatusAsync(string reference, string status, CancellationToken ct)
     {
         var ticket = await TrackedAsync(reference, ct);

@@ -76,6 +76,11 @@ public sealed class Ticket : ITenantOwned
 
     public bool IsClosed => ClosedAt is not null;
 
+    /// <summary>When the ticket was flagged for attention (e.g. a contact rejected a caller claiming to be the MSP); null when not.</summary>
+    public DateTime? FlaggedAt { get; private set; }
+
+    public string? FlagReason { get; private set; }
+
     public List<TicketNote> Notes { get; private set; } = [];
 
     public static string NormalizeSummary(string text) => text.Trim().ToLowerInvariant();
@@ -91,6 +96,15 @@ public sealed class Ticket : ITenantOwned
     public void Prioritise(TicketPriority priority, DateTime now)
     {
         Priority = priority;
+        UpdatedAt = now;
+    }
+
+    /// <summary>Flags the ticket and raises it to urgent; the first flag's time is kept, the reason is the latest.</summary>
+    public void Flag(string reason, DateTime now)
+    {
+        FlaggedAt ??= now;
+        FlagReason = reason.Length > MaxSummaryLength ? reason[..MaxSummaryLength] : reason;
+        Priority = TicketPriority.Urgent;
         UpdatedAt = now;
     }
 

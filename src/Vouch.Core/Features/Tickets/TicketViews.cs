@@ -21,7 +21,9 @@ public sealed record TicketView(
     string? AssigneeName,
     DateTime CreatedAt,
     DateTime UpdatedAt,
-    DateTime? ClosedAt);
+    DateTime? ClosedAt,
+    DateTime? FlaggedAt,
+    string? FlagReason);
 
 public sealed record TicketNoteView(Guid Id, string Body, bool IsInternal, string AuthorName, NoteAuthorKind AuthorKind, Guid? AuthorId, DateTime CreatedAt);
 
@@ -75,7 +77,8 @@ internal sealed class TicketRow
         var contact = t.ContactId is null ? null : $"{ContactFirstName} {ContactLastName}".Trim();
         var assignee = t.AssigneeId is null ? null : string.IsNullOrWhiteSpace(AssigneeName) ? AssigneeEmail : AssigneeName;
         return new TicketView(t.Id, t.Number, TicketReference.Format(t.Number), t.CompanyId, CompanyName, t.ContactId, contact, t.Summary, t.Description,
-            t.Status, t.IsClosed, t.Priority, t.AssigneeId, assignee, t.CreatedAt, t.UpdatedAt, t.ClosedAt);
+            t.Status, t.IsClosed, t.Priority, t.AssigneeId, assignee, t.CreatedAt, t.UpdatedAt, t.ClosedAt,
+            t.FlaggedAt, t.FlagReason);
     }
 }
 

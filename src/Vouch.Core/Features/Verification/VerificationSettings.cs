@@ -31,12 +31,22 @@ public sealed class VerificationSettings : ITenantOwned
     /// <summary>When set, sending to a number or address that is not the contact's default needs a note (e.g. "Manager approval").</summary>
     public bool RequireNoteForNonDefaultDestination { get; set; }
 
+    /// <summary>How long a technician verification (#verify) waits for #confirm: 10 minutes by default, never more than 10.</summary>
+    public int TechnicianLifetimeMinutes { get; set; } = MaxLifetimeMinutes;
+
+    public const int MaxSmsHelpTextLength = 300;
+
+    /// <summary>The answer to HELP on the tenant's numbers; null for the built-in one.</summary>
+    public string? SmsHelpText { get; set; }
+
     /// <summary>The tenant's own templates; null means the built-in one.</summary>
     public MessageTemplates Templates { get; set; } = new();
 
     public Branding Branding { get; set; } = new();
 
     public TimeSpan Lifetime => TimeSpan.FromMinutes(LifetimeMinutes);
+
+    public TimeSpan TechnicianLifetime => TimeSpan.FromMinutes(TechnicianLifetimeMinutes);
 
     public TimeSpan VerifiedWindow => TimeSpan.FromMinutes(VerifiedWindowMinutes);
 }

@@ -12,6 +12,8 @@ public sealed record VerificationSettingsView(
     int MaxAttempts,
     int HistoryLength,
     bool RequireNoteForNonDefaultDestination,
+    int TechnicianLifetimeMinutes,
+    string? SmsHelpText,
     MessageTemplates Templates,
     Branding Branding);
 
@@ -23,7 +25,10 @@ public sealed record VerificationSettingsInput(
     int? HistoryLength,
     bool? RequireNoteForNonDefaultDestination,
     MessageTemplates? Templates,
-    Branding? Branding);
+    Branding? Branding,
+    int? TechnicianLifetimeMinutes = null,
+    string? SmsHelpText = null);
+
 
 public sealed class GetVerificationSettings(VouchDbContext db, Caller caller)
 {
@@ -31,7 +36,8 @@ public sealed class GetVerificationSettings(VouchDbContext db, Caller caller)
         View(await db.VerificationSettings.AsNoTracking().SingleOrDefaultAsync(ct) ?? new VerificationSettings(caller.TenantId!.Value));
 
     internal static VerificationSettingsView View(VerificationSettings s) => new(
-        s.LifetimeMinutes, s.VerifiedWindowMinutes, s.MaxAttempts, s.HistoryLength, s.RequireNoteForNonDefaultDestination, s.Templates, s.Branding);
+        s.LifetimeMinutes, s.VerifiedWindowMinutes, s.MaxAttempts, s.HistoryLength, s.RequireNoteForNonDefaultDestination,
+        s.TechnicianLifetimeMinutes, s.SmsHelpText, s.Templates, s.Branding);
 }
 
 /// <summary>Changes the tenant's verification policy, templates and branding. Templates that would drop the code or link are refused.</summary>
@@ -58,6 +64,20 @@ public sealed partial class UpdateVerificationSettings(VouchDbContext db, Caller
         settings.MaxAttempts = Range(input.MaxAttempts, settings.MaxAttempts, 1, VerificationSettings.MaxAttemptsCeiling, "maxAttempts", errors);
         settings.HistoryLength = Range(input.HistoryLength, settings.HistoryLength, 1, 100, "historyLength", errors);
         settings.RequireNoteForNonDefaultDestination = input.RequireNoteForNonDefaultDestination ?? settings.RequireNoteForNonDefaultDestination;
+        settings.TechnicianLifetimeMinutes = Range(input.TechnicianLifetimeMinutes, settings.TechnicianLifetimeMinutes, 1, VerificationSettings.MaxLifetimeMinutes, "technicianLifetimeMinutes", errors);
+        if (input.SmsHelpText is { } help)
+        {
+            // Empty restores the built-in text.
+            help = help.Trim();
+            if (help.Length > VerificationSettings.MaxSmsHelpTextLength)
+            {
+                errors.Add("smsHelpText", $"must be at most {VerificationSettings.MaxSmsHelpTextLength} characters");
+            }
+            else
+            {
+                settings.SmsHelpText = help.Length == 0 ? null : help;
+            }
+        }
 
         if (input.Templates is { } t)
         {

@@ -156,6 +156,34 @@ namespace Vouch.Data.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "InboundMessages",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    PhoneNumberId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Provider = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    ProviderMessageId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    From = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    To = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Body = table.Column<string>(type: "TEXT", maxLength: 1600, nullable: false),
+                    Keyword = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Outcome = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    TechnicianVerificationId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    ReceivedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_InboundMessages", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_InboundMessages_Tenants_TenantId",
+                        column: x => x.TenantId,
+                        principalTable: "Tenants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Members",
                 columns: table => new
                 {
@@ -198,6 +226,8 @@ namespace Vouch.Data.Sqlite.Migrations
                     TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
                     VerificationId = table.Column<Guid>(type: "TEXT", nullable: true),
                     Medium = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    FromNumberId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    IgnoresOptOut = table.Column<bool>(type: "INTEGER", nullable: false),
                     Provider = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
                     To = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
                     Subject = table.Column<string>(type: "TEXT", nullable: true),
@@ -220,6 +250,84 @@ namespace Vouch.Data.Sqlite.Migrations
                     table.PrimaryKey("PK_OutboundMessages", x => x.Id);
                     table.ForeignKey(
                         name: "FK_OutboundMessages_Tenants_TenantId",
+                        column: x => x.TenantId,
+                        principalTable: "Tenants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "PhoneNumbers",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    E164 = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Purpose = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Provider = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Label = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    TwilioAccountSid = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    TwilioAuthTokenProtected = table.Column<string>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PhoneNumbers", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_PhoneNumbers_Tenants_TenantId",
+                        column: x => x.TenantId,
+                        principalTable: "Tenants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SmsOptOuts",
+                columns: table => new
+                {
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Number = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    OptedOutAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SmsOptOuts", x => new { x.TenantId, x.Number });
+                    table.ForeignKey(
+                        name: "FK_SmsOptOuts_Tenants_TenantId",
+                        column: x => x.TenantId,
+                        principalTable: "Tenants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "TechnicianVerifications",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ContactId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    CompanyId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    ContactNumber = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    PhoneNumberId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    CodeHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    CodeProtected = table.Column<string>(type: "TEXT", nullable: true),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ExpiresAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ClaimedByKind = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    ClaimedById = table.Column<Guid>(type: "TEXT", nullable: true),
+                    ClaimedByName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    ClaimedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    TicketReference = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    CompletedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    CompletedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_TechnicianVerifications", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_TechnicianVerifications_Tenants_TenantId",
                         column: x => x.TenantId,
                         principalTable: "Tenants",
                         principalColumn: "Id",
@@ -255,6 +363,8 @@ namespace Vouch.Data.Sqlite.Migrations
                     MaxAttempts = table.Column<int>(type: "INTEGER", nullable: false),
                     HistoryLength = table.Column<int>(type: "INTEGER", nullable: false),
                     RequireNoteForNonDefaultDestination = table.Column<bool>(type: "INTEGER", nullable: false),
+                    TechnicianLifetimeMinutes = table.Column<int>(type: "INTEGER", nullable: false),
+                    SmsHelpText = table.Column<string>(type: "TEXT", nullable: true),
                     Branding = table.Column<string>(type: "TEXT", nullable: false),
                     Templates = table.Column<string>(type: "TEXT", nullable: false)
                 },
@@ -447,7 +557,9 @@ namespace Vouch.Data.Sqlite.Migrations
                     AssigneeId = table.Column<Guid>(type: "TEXT", nullable: true),
                     CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
                     UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    ClosedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
+                    ClosedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    FlaggedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    FlagReason = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -617,6 +729,17 @@ namespace Vouch.Data.Sqlite.Migrations
                 columns: new[] { "TenantId", "Term", "LastName", "FirstName", "ContactId" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_InboundMessages_Provider_ProviderMessageId",
+                table: "InboundMessages",
+                columns: new[] { "Provider", "ProviderMessageId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_InboundMessages_TenantId_ReceivedAt",
+                table: "InboundMessages",
+                columns: new[] { "TenantId", "ReceivedAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_MemberClaims_UserId",
                 table: "MemberClaims",
                 column: "UserId");
@@ -661,6 +784,32 @@ namespace Vouch.Data.Sqlite.Migrations
                 name: "IX_OutboundMessages_TenantId_VerificationId_Provider",
                 table: "OutboundMessages",
                 columns: new[] { "TenantId", "VerificationId", "Provider" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PhoneNumbers_E164",
+                table: "PhoneNumbers",
+                column: "E164",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PhoneNumbers_TenantId",
+                table: "PhoneNumbers",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TechnicianVerifications_Status_ExpiresAt",
+                table: "TechnicianVerifications",
+                columns: new[] { "Status", "ExpiresAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TechnicianVerifications_TenantId_ContactNumber_Status",
+                table: "TechnicianVerifications",
+                columns: new[] { "TenantId", "ContactNumber", "Status" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TechnicianVerifications_TenantId_Status_CreatedAt",
+                table: "TechnicianVerifications",
+                columns: new[] { "TenantId", "Status", "CreatedAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Tenants_NameNormalized",
@@ -751,6 +900,9 @@ namespace Vouch.Data.Sqlite.Migrations
                 name: "DeliverySettings");
 
             migrationBuilder.DropTable(
+                name: "InboundMessages");
+
+            migrationBuilder.DropTable(
                 name: "MemberClaims");
 
             migrationBuilder.DropTable(
@@ -763,7 +915,16 @@ namespace Vouch.Data.Sqlite.Migrations
                 name: "OutboundMessages");
 
             migrationBuilder.DropTable(
+                name: "PhoneNumbers");
+
+            migrationBuilder.DropTable(
                 name: "ServerKeys");
+
+            migrationBuilder.DropTable(
+                name: "SmsOptOuts");
+
+            migrationBuilder.DropTable(
+                name: "TechnicianVerifications");
 
             migrationBuilder.DropTable(
                 name: "TicketNotes");
