@@ -1,11 +1,14 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 using Vouch.Core.Features.Delivery;
+using Vouch.Core.Features.InboundSms;
+using Vouch.Core.Features.TechnicianVerification;
 using Vouch.Core.Features.Tenancy;
 using Vouch.Core.Features.Verification;
 using Vouch.Core.Ports;
 using Vouch.Core.Storage;
 using Vouch.Integrations;
+using Vouch.Server.Features.TechnicianVerification;
 using Vouch.Server.Features.Verification;
 
 namespace Vouch.Server.Hosting;
@@ -21,7 +24,8 @@ public static class Delivery
 
         services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.Section))
             .Validate(o => o.SendsPerTenantPerMinute > 0 && o.SendsPerMemberPerMinute > 0 && o.SendsPerDestinationPerHour > 0
-                           && o.CodeChecksPerMemberPerMinute > 0 && o.LinkRequestsPerAddressPerMinute > 0,
+                           && o.CodeChecksPerMemberPerMinute > 0 && o.LinkRequestsPerAddressPerMinute > 0
+                           && o.VerifyTextsPerNumberPerHour > 0 && o.VerifyTextsPerTenantPerMinute > 0 && o.RepliesPerNumberPerHour > 0,
                 $"every limit under {RateLimitOptions.Section} must be a positive number")
             .ValidateOnStart();
         services.AddSingleton(sp => new VerificationLimits(sp.GetRequiredService<IOptions<RateLimitOptions>>().Value));
@@ -33,6 +37,11 @@ public static class Delivery
         services.AddScoped<VerificationTicketNotes>();
         services.AddScoped<IPublicAddress, RequestPublicAddress>();
         services.AddSingleton<IVerificationNotifier, HubVerificationNotifier>();
+        services.AddScoped<SmsReplies>();
+        services.AddScoped<TechnicianVerificationTexts>();
+        services.AddScoped<TechnicianVerificationOutcomes>();
+        services.AddScoped<TechnicianVerificationReader>();
+        services.AddSingleton<ITechnicianVerificationNotifier, HubTechnicianVerificationNotifier>();
         services.AddVouchIntegrations(configuration);
         services.AddHostedService<DeliveryWorker>();
         return services;
@@ -82,6 +91,7 @@ internal sealed partial class DeliveryWorker(IServiceProvider services, Delivery
                 {
                     lastSweep = DateTime.UtcNow;
                     await RunAsync<ExpireVerifications>((h, ct) => h.HandleAsync(200, ct), stoppingToken);
+                    await RunAsync<ExpireTechnicianVerifications>((h, ct) => h.HandleAsync(200, ct), stoppingToken);
                 }
 
                 await signal.WaitAsync(Poll, stoppingToken);

@@ -11,6 +11,8 @@ using Vouch.Core.Storage;
 using Vouch.Server.Api;
 using Vouch.Server.Features.Audit;
 using Vouch.Server.Features.Delivery;
+using Vouch.Server.Features.InboundSms;
+using Vouch.Server.Features.TechnicianVerification;
 using Vouch.Server.Features.Directory;
 using Vouch.Server.Features.Tickets;
 using Vouch.Server.Features.Verification;
@@ -100,6 +102,8 @@ public static class VouchApp
         app.MapVerificationsApi();
         app.MapDeliveryApi();
         app.MapTicketsApi();
+        app.MapTechnicianVerificationsApi();
+        app.MapInboundSmsApi();
         app.MapHub<VerificationHub>(VerificationHub.Path);
         app.MapRazorPages();
     }

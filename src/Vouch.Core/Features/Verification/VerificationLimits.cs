@@ -16,6 +16,15 @@ public sealed class RateLimitOptions
     public int CodeChecksPerMemberPerMinute { get; set; } = 60;
 
     public int LinkRequestsPerAddressPerMinute { get; set; } = 30;
+
+    /// <summary>#verify texts from one number that may start a technician verification.</summary>
+    public int VerifyTextsPerNumberPerHour { get; set; } = 5;
+
+    /// <summary>#verify texts to one tenant, from all numbers together: bounds the texts an attacker with many numbers can make Vouch send.</summary>
+    public int VerifyTextsPerTenantPerMinute { get; set; } = 30;
+
+    /// <summary>Replies (HELP, STOP, START, confirmations) to one number.</summary>
+    public int RepliesPerNumberPerHour { get; set; } = 10;
 }
 
 /// <summary>
@@ -30,6 +39,9 @@ public sealed class VerificationLimits : IDisposable
     private readonly PartitionedRateLimiter<string> _perDestination;
     private readonly PartitionedRateLimiter<string> _codeChecks;
     private readonly PartitionedRateLimiter<string> _linkRequests;
+    private readonly PartitionedRateLimiter<string> _verifyTextsPerNumber;
+    private readonly PartitionedRateLimiter<string> _verifyTextsPerTenant;
+    private readonly PartitionedRateLimiter<string> _replies;
 
     public VerificationLimits(RateLimitOptions options)
     {
@@ -38,6 +50,9 @@ public sealed class VerificationLimits : IDisposable
         _perDestination = Fixed(options.SendsPerDestinationPerHour, TimeSpan.FromHours(1));
         _codeChecks = Fixed(options.CodeChecksPerMemberPerMinute, TimeSpan.FromMinutes(1));
         _linkRequests = Fixed(options.LinkRequestsPerAddressPerMinute, TimeSpan.FromMinutes(1));
+        _verifyTextsPerNumber = Fixed(options.VerifyTextsPerNumberPerHour, TimeSpan.FromHours(1));
+        _verifyTextsPerTenant = Fixed(options.VerifyTextsPerTenantPerMinute, TimeSpan.FromMinutes(1));
+        _replies = Fixed(options.RepliesPerNumberPerHour, TimeSpan.FromHours(1));
     }
 
     /// <summary>Takes one send from each of the three limits; null when allowed, else the wait and which limit refused.</summary>
@@ -65,8 +80,19 @@ public sealed class VerificationLimits : IDisposable
 
     public TimeSpan? TryLinkRequest(string sourceAddress) => Refused(_linkRequests, sourceAddress);
 
+    /// <summary>Takes one #verify from the sender's and the tenant's limits; null when allowed, else which limit refused.</summary>
+    public string? TryVerifyText(Guid tenantId, string from) =>
+        Refused(_verifyTextsPerNumber, $"{tenantId}:{from}") is not null ? "too many #verify texts from this number"
+        : Refused(_verifyTextsPerTenant, tenantId.ToString()) is not null ? "too many #verify texts to this tenant"
+        : null;
+
+    public TimeSpan? TryReply(Guid tenantId, string to) => Refused(_replies, $"{tenantId}:{to}");
+
     public void Dispose()
     {
+        _verifyTextsPerNumber.Dispose();
+        _verifyTextsPerTenant.Dispose();
+        _replies.Dispose();
         _perTenant.Dispose();
         _perActor.Dispose();
         _perDestination.Dispose();

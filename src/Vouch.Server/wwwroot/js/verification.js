@@ -1,83 +1,16 @@
-// Live shield on a contact's page: a minimal client of SignalR's JSON hub protocol over a WebSocket, so the shield turns
-// green the moment the caller presses Validate, without a page reload and without a client library or build step.
-// Protocol: https://github.com/dotnet/aspnetcore/blob/main/src/SignalR/docs/specs/HubProtocol.md
+// Live shield on a contact's page: the shield turns green the moment the caller presses Validate, without a page reload
+// (hub.js carries the hub messages).
 (function () {
     "use strict";
 
     const shield = document.getElementById("shield");
-    if (!shield || !("WebSocket" in window)) {
+    if (!shield || !window.vouchHub) {
         return;
     }
 
     const contactId = shield.dataset.contactId;
-    const separator = "\u001e"; // every JSON hub message ends with the ASCII record separator
-    const invocation = 1, ping = 6, close = 7;
     const labels = { none: "Not verified", pending: "Pending", verified: "Verified", failed: "Failed" };
     const channels = { sms_code: "SMS code", sms_link: "SMS link", email_code: "e-mail code", email_link: "e-mail link" };
-    const keepAliveMs = 15000; // the server drops a client silent for 30 s
-    const maxDelayMs = 30000;
-
-    let delayMs = 1000;
-    let connectedBefore = false;
-
-    function connect() {
-        // SignalR accepts a WebSocket straight away (no negotiate request); the page's cookie authenticates it.
-        const scheme = location.protocol === "https:" ? "wss://" : "ws://";
-        const socket = new WebSocket(scheme + location.host + "/hubs/verifications");
-        let buffer = "";
-        let keepAlive = 0;
-
-        socket.onopen = function () {
-            socket.send(JSON.stringify({ protocol: "json", version: 1 }) + separator);
-            keepAlive = setInterval(function () { socket.send(JSON.stringify({ type: ping }) + separator); }, keepAliveMs);
-        };
-
-        socket.onmessage = function (event) {
-            buffer += event.data;
-            const frames = buffer.split(separator);
-            buffer = frames.pop(); // an incomplete frame waits for the rest
-            for (const frame of frames) {
-                if (frame) {
-                    receive(JSON.parse(frame), socket);
-                }
-            }
-        };
-
-        socket.onclose = function () {
-            clearInterval(keepAlive);
-            setTimeout(connect, delayMs);
-            delayMs = Math.min(delayMs * 2, maxDelayMs);
-        };
-    }
-
-    function receive(message, socket) {
-        if (message.type === undefined) {
-            // The handshake answer: {} when accepted, { error } when not.
-            if (message.error) {
-                socket.close();
-                return;
-            }
-            delayMs = 1000;
-            if (connectedBefore) {
-                resync(); // changes made while the socket was down were not pushed
-            }
-            connectedBefore = true;
-            return;
-        }
-        if (message.type === ping) {
-            return;
-        }
-        if (message.type === close) {
-            socket.close();
-            return;
-        }
-        if (message.type === invocation && message.target === "verificationChanged") {
-            const change = message.arguments && message.arguments[0];
-            if (change && change.contactId === contactId) {
-                show(change);
-            }
-        }
-    }
 
     function show(change) {
         const state = labels[change.shield] ? change.shield : "none";
@@ -137,5 +70,11 @@
             .catch(function () { /* the next change or a reload shows the truth */ });
     }
 
-    connect();
+    window.vouchHub({
+        verificationChanged: function (change) {
+            if (change && change.contactId === contactId) {
+                show(change);
+            }
+        },
+    }, resync);
 })();

@@ -10,6 +10,8 @@ using Vouch.Core.Features.Delivery;
 using Vouch.Core.Features.Verification;
 using Vouch.Core.Features.Directory;
 using Vouch.Core.Features.Tenancy;
+using Vouch.Core.Features.InboundSms;
+using Vouch.Core.Features.TechnicianVerification;
 using Vouch.Core.Features.Tickets;
 using Vouch.Server.Tests.Infrastructure;
 
@@ -46,6 +48,10 @@ public abstract class TenantIsolationTests<TFactory>(TFactory factory) where TFa
         var ticket = await (await victim.Api.PostJsonAsync("/api/v1/tickets", new { companyId = company.Id, contactId = contact.Id, summary = "Victim ticket", assigneeId = member.Id }))
             .ReadAsync<TicketView>(HttpStatusCode.Created);
         (await victim.Api.PostJsonAsync($"/api/v1/tickets/{ticket.Id}/notes", new { body = "Victim note" })).EnsureSuccessStatusCode();
+        // A caller check started by the victim's contact texting #verify to the victim's number.
+        var victimNumber = $"+1650555{Random.Shared.Next(5000, 9999)}";
+        await factory.AddNumberAsync(victim, victimNumber);
+        var techRequest = (await victim.SimulateAsync("+14155550177", victimNumber, "#verify")).TechnicianVerificationId!.Value;
         // The snapshot is taken once the worker has delivered the code, so only the intruder could change it afterwards.
         var deadline = DateTime.UtcNow.AddSeconds(15);
         while ((await (await victim.Api.GetAsync($"/api/v1/verifications/{verification.Id}")).ReadAsync<VerificationView>()).Delivery != DeliveryState.Sent)
@@ -54,7 +60,7 @@ public abstract class TenantIsolationTests<TFactory>(TFactory factory) where TFa
             await Task.Delay(50);
         }
 
-        var snapshot = await SnapshotAsync(victim.Api, company.Id, contact.Id, verification.Id, ticket.Id);
+        var snapshot = await SnapshotAsync(victim.Api, company.Id, contact.Id, verification.Id, ticket.Id, techRequest);
         var api = intruder.Api;
         var covered = new HashSet<string>(StringComparer.Ordinal);
 
@@ -83,6 +89,14 @@ public abstract class TenantIsolationTests<TFactory>(TFactory factory) where TFa
         await (await Call("GET", "/api/v1/contacts/{id:guid}/verifications", $"/api/v1/contacts/{contact.Id}/verifications")).ProblemAsync(HttpStatusCode.NotFound);
         await (await Call("POST", "/api/v1/verifications", "/api/v1/verifications", Json(new { contactId = contact.Id, channel = "sms_code", destination = "+14155550177" })))
             .ProblemAsync(HttpStatusCode.NotFound);
+
+        await (await Call("GET", "/api/v1/tech-verifications/{id:guid}", $"/api/v1/tech-verifications/{techRequest}")).ProblemAsync(HttpStatusCode.NotFound);
+        await (await Call("POST", "/api/v1/tech-verifications/{id:guid}/claim", $"/api/v1/tech-verifications/{techRequest}/claim", Json(new { }))).ProblemAsync(HttpStatusCode.NotFound);
+        await (await Call("POST", "/api/v1/tech-verifications/{id:guid}/cancel", $"/api/v1/tech-verifications/{techRequest}/cancel")).ProblemAsync(HttpStatusCode.NotFound);
+        // The victim's number is not the intruder's to "receive" texts on, and the intruder's tenant does not know the victim's contact.
+        var simulated = await (await Call("POST", "/api/v1/outbox/inbound", "/api/v1/outbox/inbound", Json(new { from = "+14155550177", to = victimNumber, body = "#confirm" })))
+            .ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal("must be one of your phone numbers", simulated["to"].Single());
 
         await (await Call("GET", "/api/v1/tickets/{id:guid}", $"/api/v1/tickets/{ticket.Id}")).ProblemAsync(HttpStatusCode.NotFound);
         await (await Call("PUT", "/api/v1/tickets/{id:guid}", $"/api/v1/tickets/{ticket.Id}", Json(new { status = "Closed", summary = "Owned" }))).ProblemAsync(HttpStatusCode.NotFound);
@@ -131,6 +145,9 @@ public abstract class TenantIsolationTests<TFactory>(TFactory factory) where TFa
         var tenant = await (await Call("GET", "/api/v1/tenant", "/api/v1/tenant")).ReadAsync<TenantView>();
         Assert.Equal(intruder.Id, tenant.Id);
 
+        Assert.Empty((await (await Call("GET", "/api/v1/tech-verifications", "/api/v1/tech-verifications")).ReadAsync<Page<TechnicianVerificationView>>()).Items);
+        Assert.Empty((await (await Call("GET", "/api/v1/inbound-messages", "/api/v1/inbound-messages")).ReadAsync<Page<InboundMessageView>>()).Items);
+
         var outbox = await (await Call("GET", "/api/v1/outbox", "/api/v1/outbox")).ReadAsync<Page<OutboxMessageView>>();
         Assert.DoesNotContain(outbox.Items, m => m.VerificationId == verification.Id || m.To == "+14155550177");
         Assert.Equal(5, (await (await Call("GET", "/api/v1/settings/verification", "/api/v1/settings/verification")).ReadAsync<VerificationSettingsView>()).LifetimeMinutes);
@@ -148,7 +165,7 @@ public abstract class TenantIsolationTests<TFactory>(TFactory factory) where TFa
             .ReadAsync<MemberView>(HttpStatusCode.Created);
         (await Call("POST", "/api/v1/api-keys", "/api/v1/api-keys", Json(new { name = "mine", scope = "read" }))).EnsureSuccessStatusCode();
 
-        Assert.Equal(snapshot, await SnapshotAsync(victim.Api, company.Id, contact.Id, verification.Id, ticket.Id));
+        Assert.Equal(snapshot, await SnapshotAsync(victim.Api, company.Id, contact.Id, verification.Id, ticket.Id, techRequest));
         Assert.Null((await (await victim.Api.GetAsync("/api/v1/settings/delivery")).ReadAsync<DeliverySettingsView>()).SmtpHost);
         Assert.Equal(3, (await (await victim.Api.GetAsync("/api/v1/settings/verification")).ReadAsync<VerificationSettingsView>()).LifetimeMinutes);
         Assert.Equal(["Open", "Done"], (await (await victim.Api.GetAsync("/api/v1/settings/tickets")).ReadAsync<TicketSettingsView>()).Statuses.Select(x => x.Name));
@@ -162,7 +179,7 @@ public abstract class TenantIsolationTests<TFactory>(TFactory factory) where TFa
             .Where(e => e.RoutePattern.RawText?.StartsWith("/api/v1", StringComparison.Ordinal) == true)
             .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []).Select(m => $"{m} {e.RoutePattern.RawText!.TrimEnd('/')}"))
             .ToHashSet(StringComparer.Ordinal);
-        Assert.Equal(40, apiEndpoints.Count);
+        Assert.Equal(46, apiEndpoints.Count);
         Assert.Equal(apiEndpoints.Order(StringComparer.Ordinal), covered.Order(StringComparer.Ordinal));
     }
 
@@ -183,8 +200,10 @@ public abstract class TenantIsolationTests<TFactory>(TFactory factory) where TFa
         }
     }
 
-    private static async Task<string> SnapshotAsync(HttpClient api, Guid companyId, Guid contactId, Guid verificationId, Guid ticketId) =>
+    private static async Task<string> SnapshotAsync(HttpClient api, Guid companyId, Guid contactId, Guid verificationId, Guid ticketId, Guid techRequestId) =>
         await (await api.GetAsync($"/api/v1/verifications/{verificationId}")).Content.ReadAsStringAsync()
+        + await (await api.GetAsync($"/api/v1/tech-verifications/{techRequestId}")).Content.ReadAsStringAsync()
+        + await (await api.GetAsync("/api/v1/inbound-messages")).Content.ReadAsStringAsync()
         + await (await api.GetAsync($"/api/v1/tickets/{ticketId}")).Content.ReadAsStringAsync()
         + await (await api.GetAsync("/api/v1/tickets?state=")).Content.ReadAsStringAsync()
         + await (await api.GetAsync($"/api/v1/contacts/{contactId}/verifications")).Content.ReadAsStringAsync()

@@ -1,7 +1,7 @@
-namespace Vouch.Core.Features.TechnicianVerification;
+namespace Vouch.Core.Features.InboundSms;
 
-/// <summary>The texts Vouch sends contacts about technician verification and the carrier keywords.</summary>
-internal static class TechnicianTexts
+/// <summary>The texts Vouch sends in answer to inbound texts: technician verification and the carrier keywords.</summary>
+internal static class SmsTexts
 {
     public static string Code(string msp, string code, int minutes) =>
         $"{msp}: your verification code is {code}. A real {msp} technician can read this code to you. " +

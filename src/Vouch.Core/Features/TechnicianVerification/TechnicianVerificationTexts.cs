@@ -1,0 +1,96 @@
+using Microsoft.EntityFrameworkCore;
+using Vouch.Core.Features.Audit;
+using Vouch.Core.Features.Delivery;
+using Vouch.Core.Features.InboundSms;
+using Vouch.Core.Features.Verification;
+using Vouch.Core.Ports;
+using Vouch.Core.Storage;
+
+namespace Vouch.Core.Features.TechnicianVerification;
+
+/// <summary>
+/// Acts on a contact's #verify, #confirm and #reject texts. Every refusal is recorded on the inbound text with its reason and
+/// sends nothing, so the sender of a refused #verify cannot tell an unknown number from a known one.
+/// </summary>
+public sealed class TechnicianVerificationTexts(
+    VouchDbContext db,
+    AuditLog audit,
+    TimeProvider clock,
+    VerificationKeyring keyring,
+    ISecretProtector protector,
+    VerificationLimits limits,
+    SmsReplies replies,
+    TechnicianVerificationOutcomes outcomes)
+{
+    /// <summary>#verify: a fresh code to the contact and to the console, when the sender is one known contact of this tenant.</summary>
+    public async Task<TechnicianVerificationChanged?> StartAsync(InboundText text, CancellationToken ct)
+    {
+        var tenantId = text.Number.TenantId;
+        var refusal = !text.From.StartsWith('+') ? "the sender is not a phone number"
+            : text.OptedOut ? "the number has opted out (STOP)"
+            : limits.TryVerifyText(tenantId, text.From);
+        if (refusal is not null)
+        {
+            return Refuse(text, refusal);
+        }
+
+        // Another tenant's contact is simply unknown here: the query filter sees only this tenant's directory.
+        var contactIds = await db.ContactPhones.Where(p => p.E164 == text.From).Select(p => p.ContactId).Distinct().Take(2).ToListAsync(ct);
+        if (contactIds.Count != 1)
+        {
+            return Refuse(text, contactIds.Count == 0 ? "unknown number" : "the number belongs to several contacts, so the sender is unclear");
+        }
+
+        var now = clock.GetUtcNow();
+        var contact = await db.Contacts.AsNoTracking().Where(c => c.Id == contactIds[0]).Select(c => new { c.Id, c.CompanyId }).SingleAsync(ct);
+        var pending = await db.TechnicianVerifications.CountAsync(
+            v => v.ContactId == contact.Id && v.Status == TechnicianVerificationStatus.Pending && v.ExpiresAt > now.UtcDateTime, ct);
+        if (pending >= TechnicianVerification.MaxPendingPerContact)
+        {
+            return Refuse(text, $"the contact already has {pending} pending requests");
+        }
+
+        var settings = text.Profile.Verification;
+        var id = Guid.CreateVersion7(now);
+        var code = VerificationSecrets.NewCode();
+        var verification = new TechnicianVerification(id, tenantId, contact.Id, contact.CompanyId, text.From, text.Number.Id,
+            (await keyring.GetAsync(ct)).HashCode(id, code), protector.Protect(code), now.UtcDateTime, settings.TechnicianLifetime);
+        db.TechnicianVerifications.Add(verification);
+        replies.Send(text, SmsTexts.Code(text.Profile.MspName, code, settings.TechnicianLifetimeMinutes));
+        text.Message.Handled("technician verification requested: code sent", id);
+        audit.Record("technician_verification.requested", "technician_verification", id.ToString(),
+            $"#verify from {text.From} (contact {contact.Id}) to {text.Number.E164}; code sent, expires {verification.ExpiresAt:HH:mm} UTC");
+        return new TechnicianVerificationChanged(tenantId, id, verification.Status);
+    }
+
+    /// <summary>#confirm or #reject: answers the sender's most recent pending request.</summary>
+    public async Task<TechnicianVerificationChanged?> AnswerAsync(InboundText text, bool confirm, CancellationToken ct)
+    {
+        var keyword = confirm ? "#confirm" : "#reject";
+        var now = clock.GetUtcNow().UtcDateTime;
+        var verification = text.From.StartsWith('+')
+            ? await db.TechnicianVerifications
+                .Where(v => v.ContactNumber == text.From && v.Status == TechnicianVerificationStatus.Pending && v.ExpiresAt > now)
+                .OrderByDescending(v => v.CreatedAt).FirstOrDefaultAsync(ct)
+            : null;
+        if (verification is null)
+        {
+            text.Message.Handled($"{keyword} without a pending request: nothing done");
+            return null;
+        }
+
+        _ = confirm ? verification.Confirm(now) : verification.Reject(now);
+        replies.Send(text, confirm ? SmsTexts.Confirmed(text.Profile.MspName) : SmsTexts.Rejected(text.Profile.MspName));
+        text.Message.Handled(confirm ? "confirmed the technician" : "rejected the caller: admins alerted", verification.Id);
+        audit.Record(confirm ? "technician_verification.confirmed" : "technician_verification.rejected", "technician_verification",
+            verification.Id.ToString(), $"{keyword} from {text.From}" + (verification.TicketReference is { } t ? $", ticket {t}" : ", not claimed"));
+        await outcomes.RecordAsync(verification, text.Profile, ct);
+        return new TechnicianVerificationChanged(verification.TenantId, verification.Id, verification.Status, Alert: !confirm);
+    }
+
+    private TechnicianVerificationChanged? Refuse(InboundText text, string reason)
+    {
+        text.Message.Handled($"no code sent: {reason}");
+        return null;
+    }
+}
