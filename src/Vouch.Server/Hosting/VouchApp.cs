@@ -12,6 +12,7 @@ using Vouch.Server.Api;
 using Vouch.Server.Features.Audit;
 using Vouch.Server.Features.Delivery;
 using Vouch.Server.Features.Directory;
+using Vouch.Server.Features.PhoneNumbers;
 using Vouch.Server.Features.Tickets;
 using Vouch.Server.Features.Verification;
 using Vouch.Server.Features.Tenancy;
@@ -100,6 +101,7 @@ public static class VouchApp
         app.MapVerificationsApi();
         app.MapDeliveryApi();
         app.MapTicketsApi();
+        app.MapPhoneNumbersApi();
         app.MapHub<VerificationHub>(VerificationHub.Path);
         app.MapRazorPages();
     }
