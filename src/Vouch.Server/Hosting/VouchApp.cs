@@ -14,6 +14,7 @@ using Vouch.Server.Features.Delivery;
 using Vouch.Server.Features.InboundSms;
 using Vouch.Server.Features.TechnicianVerification;
 using Vouch.Server.Features.Directory;
+using Vouch.Server.Features.PhoneNumbers;
 using Vouch.Server.Features.Tickets;
 using Vouch.Server.Features.Verification;
 using Vouch.Server.Features.Tenancy;
@@ -104,6 +105,7 @@ public static class VouchApp
         app.MapTicketsApi();
         app.MapTechnicianVerificationsApi();
         app.MapInboundSmsApi();
+        app.MapPhoneNumbersApi();
         app.MapHub<VerificationHub>(VerificationHub.Path);
         app.MapRazorPages();
     }

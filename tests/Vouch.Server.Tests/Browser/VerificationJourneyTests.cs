@@ -113,6 +113,55 @@ public sealed partial class VerificationJourneyTests
         await Expect(page.Locator("details.history tbody tr").First).ToContainTextAsync("#1");
     }
 
+    [Fact]
+    public async Task CallerCheck_AppearsLiveOnTheConsole_TechnicianClaimsIt_AndTheTicketGetsTheConfirmation()
+    {
+        await using var server = new KestrelVouch();
+        var baseUrl = server.Start();
+        var (technician, _) = await server.TechnicianWithContactAsync(baseUrl);
+        using var api = server.OwnerApi(baseUrl);
+        const string number = "+16505550142";
+        (await api.PostJsonAsync("/api/v1/phone-numbers", new { number, purpose = "verification", provider = "outbox" })).EnsureSuccessStatusCode();
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(LocalChromium.Options);
+        await using var desk = await NewContextAsync(browser, baseUrl);
+        var page = await SignedInAsync(desk, technician);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Caller checks" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Caller checks", Exact = true })).ToBeVisibleAsync();
+        await Expect(page.GetByText("No open requests.")).ToBeVisibleAsync();
+        await page.EvaluateAsync("() => { window.notReloaded = true; }");
+
+        // Pat, called by someone claiming to be from Acme IT, texts #verify to Acme's number.
+        (await api.PostJsonAsync("/api/v1/outbox/inbound", new { from = "+14155550199", to = number, body = "#verify" })).EnsureSuccessStatusCode();
+
+        var request = page.Locator("tr.tv-request");
+        await Expect(request).ToHaveCountAsync(1, new() { Timeout = 5000 });
+        await Expect(request).ToContainTextAsync("Pat Example");
+        await Expect(request.Locator(".tv-code")).ToHaveTextAsync(new Regex(@"^\d{6}$"));
+        Assert.True(await page.EvaluateAsync<bool>("() => window.notReloaded === true"));
+        var code = await request.Locator(".tv-code").InnerTextAsync();
+
+        await request.GetByLabel("Ticket number (empty: a new ticket)").FillAsync("1");
+        await request.GetByRole(AriaRole.Button, new() { Name = "Claim" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("You claimed the request of Pat Example; it is on ticket 1");
+        await Expect(page.Locator("tr.tv-request .tv-code")).ToHaveTextAsync(code);
+        await Expect(page.Locator("tr.tv-request")).ToContainTextAsync("yours");
+        await page.EvaluateAsync("() => { window.notReloaded = true; }");
+
+        // The technician reads the code out; Pat texts #confirm.
+        (await api.PostJsonAsync("/api/v1/outbox/inbound", new { from = "+14155550199", to = number, body = "#confirm" })).EnsureSuccessStatusCode();
+
+        await Expect(page.Locator("tr.tv-request")).ToHaveCountAsync(0, new() { Timeout = 5000 });
+        await Expect(page.Locator("tr.tv-ended").First).ToContainTextAsync("confirmed");
+        Assert.True(await page.EvaluateAsync<bool>("() => window.notReloaded === true"));
+
+        await page.GotoAsync("/tickets?state=");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Password reset" }).ClickAsync();
+        await Expect(page.GetByText(new Regex("Technician verification CONFIRMED: Pat Example texted #confirm from \\+14155550199"))).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = "/tmp/vouch-caller-check.png", FullPage = true });
+    }
+
     private static Task<IBrowserContext> NewContextAsync(IBrowser browser, string baseUrl) =>
         browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseUrl, ViewportSize = new ViewportSize { Width = 1366, Height = 768 } });
 
@@ -144,6 +193,16 @@ public sealed partial class VerificationJourneyTests
             return addresses.Single();
         }
 
+        private string? _ownerKey;
+
+        /// <summary>An API client with the Owner's write key (after <see cref="TechnicianWithContactAsync"/>).</summary>
+        public HttpClient OwnerApi(string baseUrl)
+        {
+            var api = new HttpClient { BaseAddress = new Uri(baseUrl) };
+            api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _ownerKey);
+            return api;
+        }
+
         /// <summary>A tenant with a technician and a contact who has one mobile number and one e-mail address.</summary>
         public async Task<(string TechnicianEmail, Guid ContactId)> TechnicianWithContactAsync(string baseUrl)
         {
@@ -154,6 +213,7 @@ public sealed partial class VerificationJourneyTests
                     .HandleAsync(new CreateTenantRequest("Acme IT", "olga@acme.test", "Olga Owner", Password, "US", IssueApiKey: true), CancellationToken.None);
                 Assert.True(created.Succeeded, created.Failure?.ToString());
                 tenant = created.Value!;
+                _ownerKey = tenant.ApiKey;
             }
 
             using var api = new HttpClient { BaseAddress = new Uri(baseUrl) };

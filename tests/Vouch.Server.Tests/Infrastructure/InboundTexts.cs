@@ -22,8 +22,6 @@ public static class InboundTexts
     /// <summary>Ann Lee's mobile in <see cref="TenantWithVerificationNumberAsync"/>.</summary>
     public const string ContactMobile = "+14155550123";
 
-    private static int _numbers = Random.Shared.Next(1000, 5000);
-
     /// <summary>
     /// A new tenant with Ann Lee of Contoso (mobile <see cref="ContactMobile"/>) and a verification number of its own, on the
     /// outbox, or on Twilio when given the number's auth token.
@@ -40,7 +38,7 @@ public static class InboundTexts
             companyId = company.Id,
             phones = new[] { new { number = ContactMobile, type = "mobile", isDefault = true } },
         })).ReadAsync<ContactView>(HttpStatusCode.Created);
-        var number = $"+1650555{Interlocked.Increment(ref _numbers) % 10000:D4}";
+        var number = Texting.NewNumber();
         await factory.AddNumberAsync(tenant, number, twilioAuthToken, twilioAccountSid);
         return (tenant, contact, number);
     }

@@ -28,6 +28,9 @@ public sealed class DeliverMessages(
 {
     public static readonly TimeSpan ClaimFor = TimeSpan.FromMinutes(2);
 
+    /// <summary>Why a text to a number that opted out was not sent.</summary>
+    public const string OptedOutReason = "the recipient texted STOP";
+
     /// <summary>Delivers up to <paramref name="batchSize"/> due messages; returns how many it handled (0: nothing was due).</summary>
     public async Task<int> HandleAsync(int batchSize, CancellationToken ct)
     {
@@ -55,31 +58,14 @@ public sealed class DeliverMessages(
         }
 
         var batch = await messages.Where(m => m.LockToken == token).ToListAsync(ct);
-        var verificationIds = batch.Where(m => m.VerificationId is not null).Select(m => m.VerificationId!.Value).ToList();
-        var verifications = verificationIds.Count == 0
-            ? []
-            : await db.Verifications.IgnoreQueryFilters().AsNoTracking().Where(v => verificationIds.Contains(v.Id)).ToDictionaryAsync(v => v.Id, ct);
-        var tenantIds = batch.Where(m => m.Provider != MessageProvider.Outbox).Select(m => m.TenantId).Distinct().ToList();
-        var settings = tenantIds.Count == 0
-            ? []
-            : await db.DeliverySettings.IgnoreQueryFilters().AsNoTracking().Where(s => tenantIds.Contains(s.TenantId)).ToDictionaryAsync(s => s.TenantId, ct);
-        var mspNames = tenantIds.Count == 0
-            ? []
-            : await db.Tenants.AsNoTracking().Where(t => tenantIds.Contains(t.Id)).ToDictionaryAsync(t => t.Id, t => t.Name, ct);
-
-        var results = await Task.WhenAll(batch.Select(message =>
-        {
-            var verification = message.VerificationId is { } id ? verifications.GetValueOrDefault(id) : null;
-            return SendAsync(message, verification, settings.GetValueOrDefault(message.TenantId), mspNames.GetValueOrDefault(message.TenantId) ?? "", ct);
-        }));
+        var known = await DeliveryBatch.LoadAsync(db, batch, ct);
+        var results = await Task.WhenAll(batch.Select(message => SendAsync(message, known, ct)));
 
         now = clock.GetUtcNow().UtcDateTime;
         var changed = new List<ContactVerification>();
         for (var i = 0; i < batch.Count; i++)
         {
-            var message = batch[i];
-            var verification = message.VerificationId is { } id ? verifications.GetValueOrDefault(id) : null;
-            Apply(message, verification, results[i], now, changed);
+            Apply(batch[i], known.VerificationOf(batch[i]), results[i], now, changed);
         }
 
         // The message rows are the record of what was sent; they are saved first, on their own, so a verification changed
@@ -125,12 +111,25 @@ public sealed class DeliverMessages(
         return ended;
     }
 
-    private async Task<DeliveryResult> SendAsync(OutboundMessage message, ContactVerification? verification, DeliverySettings? settings, string mspName, CancellationToken ct)
+    private async Task<DeliveryResult> SendAsync(OutboundMessage message, DeliveryBatch known, CancellationToken ct)
     {
         // A code for a verification that is over (expired, cancelled, superseded) must not reach the contact late.
+        var verification = known.VerificationOf(message);
         if (verification is { IsPending: false } || (verification is not null && verification.IsExpiredAt(clock.GetUtcNow().UtcDateTime)))
         {
             return new DeliveryResult.Failed("not sent: the verification is no longer pending");
+        }
+
+        // Checked at send time, not only when queued: a STOP may arrive while the message waits or retries.
+        if (known.IsOptedOut(message))
+        {
+            return new DeliveryResult.Failed(OptedOutReason);
+        }
+
+        var number = known.NumberOf(message);
+        if (message.FromNumberId is not null && number is null)
+        {
+            return new DeliveryResult.Failed("not sent: the number it was to go from has been removed");
         }
 
         if (message.Provider == MessageProvider.Outbox)
@@ -139,13 +138,19 @@ public sealed class DeliverMessages(
         }
 
         string? Open(string? value) => value is null ? null : protector.Unprotect(value);
+        SmsMessage Text() => new(message.To, Open(message.TextBody) ?? "");
         try
         {
             switch (message.Provider)
             {
-                case MessageProvider.Twilio when settings?.Twilio.Open(protector) is { } account:
-                    return await twilio.SendAsync(account, new SmsMessage(message.To, Open(message.TextBody) ?? ""), ct);
-                case MessageProvider.Smtp when settings?.Smtp.Open(protector, mspName) is { } relay:
+                // A tenant's own number sends through its own account, whatever the tenant's default SMS provider is.
+                case MessageProvider.Twilio when number is not null:
+                    return number.OpenTwilio(protector) is { } own
+                        ? await twilio.SendAsync(own, Text(), ct)
+                        : new DeliveryResult.Failed($"the number {number.E164} has no Twilio account SID and auth token");
+                case MessageProvider.Twilio when known.SettingsOf(message)?.Twilio.Open(protector) is { } account:
+                    return await twilio.SendAsync(account, Text(), ct);
+                case MessageProvider.Smtp when known.SettingsOf(message)?.Smtp.Open(protector, known.MspNameOf(message)) is { } relay:
                     return await smtp.SendAsync(relay, new EmailMessage(message.To, Open(message.Subject) ?? "", Open(message.TextBody) ?? "", Open(message.HtmlBody)), ct);
                 default:
                     return new DeliveryResult.Failed($"{message.Provider} is not configured for this tenant");

@@ -34,6 +34,10 @@ public sealed class TwilioAccount
 
     public string? MessagingServiceSid { get; set; }
 
+    /// <summary>Whether <paramref name="sid"/> has the form of a Twilio account SID: AC and 32 hexadecimal characters.</summary>
+    public static bool IsAccountSid(string sid) =>
+        sid.Length == 34 && sid.StartsWith("AC", StringComparison.Ordinal) && sid.Skip(2).All(char.IsAsciiHexDigit);
+
     public TwilioSettings? Open(ISecretProtector protector) =>
         AccountSid is { Length: > 0 } sid && AuthTokenProtected is { Length: > 0 } token
             ? new TwilioSettings(sid, protector.Unprotect(token), FromNumber, MessagingServiceSid)

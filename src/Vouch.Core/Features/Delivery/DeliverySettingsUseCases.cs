@@ -86,7 +86,7 @@ public sealed class UpdateDeliverySettings(VouchDbContext db, Caller caller, Aud
 
         var twilio = settings.Twilio;
         twilio.AccountSid = Text(input.TwilioAccountSid, twilio.AccountSid);
-        if (twilio.AccountSid is { } sid && !(sid.Length == 34 && sid.StartsWith("AC", StringComparison.Ordinal) && sid.Skip(2).All(char.IsAsciiHexDigit)))
+        if (twilio.AccountSid is { } sid && !TwilioAccount.IsAccountSid(sid))
         {
             errors.Add("twilioAccountSid", "must be AC followed by 32 hexadecimal characters");
         }

@@ -54,6 +54,16 @@ public sealed class TenantPhoneNumber : ITenantOwned
 
     public DateTime CreatedAt { get; private set; }
 
+    public void Relabel(string? label) => Label = label;
+
+    /// <summary>Carries the number through the development outbox; Twilio credentials are dropped so no unused secret stays stored.</summary>
+    public void UseOutbox()
+    {
+        Provider = MessageProvider.Outbox;
+        TwilioAccountSid = null;
+        TwilioAuthTokenProtected = null;
+    }
+
     public void UseTwilio(string accountSid, string authTokenProtected)
     {
         Provider = MessageProvider.Twilio;

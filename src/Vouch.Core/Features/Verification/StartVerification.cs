@@ -82,6 +82,12 @@ public sealed class StartVerification(
             return Invalid.Field("destination", problem);
         }
 
+        // The worker would refuse the text anyway; saying so now lets the technician choose another channel at once.
+        if (channel.UsesSms() && await db.SmsOptOuts.AnyAsync(o => o.Number == destination, ct))
+        {
+            return Invalid.Field("destination", "has opted out of texts (replied STOP); use another channel");
+        }
+
         if (ticket is not null)
         {
             ticket = await ticketNotes.ResolveAsync(ticket, ct);

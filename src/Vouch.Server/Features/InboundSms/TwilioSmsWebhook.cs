@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Vouch.Core.Features.Audit;
 using Vouch.Core.Features.Delivery;
 using Vouch.Core.Features.InboundSms;
+using Vouch.Core.Features.PhoneNumbers;
 using Vouch.Core.Features.Tenancy;
 using Vouch.Core.Features.Verification;
 using Vouch.Core.Ports;
@@ -18,7 +19,7 @@ namespace Vouch.Server.Features.InboundSms;
 /// </summary>
 internal static partial class TwilioSmsWebhook
 {
-    public const string Path = "/webhooks/twilio/sms";
+    public const string Path = PhoneNumberView.TwilioWebhookPath;
     private const string EmptyTwiml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>";
 
     // Twilio's form is a few hundred bytes; anything much larger is not Twilio.

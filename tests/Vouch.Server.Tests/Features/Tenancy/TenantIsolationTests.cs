@@ -9,6 +9,7 @@ using Vouch.Core.Features.Audit;
 using Vouch.Core.Features.Delivery;
 using Vouch.Core.Features.Verification;
 using Vouch.Core.Features.Directory;
+using Vouch.Core.Features.PhoneNumbers;
 using Vouch.Core.Features.Tenancy;
 using Vouch.Core.Features.InboundSms;
 using Vouch.Core.Features.TechnicianVerification;
@@ -48,8 +49,12 @@ public abstract class TenantIsolationTests<TFactory>(TFactory factory) where TFa
         var ticket = await (await victim.Api.PostJsonAsync("/api/v1/tickets", new { companyId = company.Id, contactId = contact.Id, summary = "Victim ticket", assigneeId = member.Id }))
             .ReadAsync<TicketView>(HttpStatusCode.Created);
         (await victim.Api.PostJsonAsync($"/api/v1/tickets/{ticket.Id}/notes", new { body = "Victim note" })).EnsureSuccessStatusCode();
+        var number = await (await victim.Api.PostJsonAsync("/api/v1/phone-numbers", new
+        {
+            number = Texting.NewNumber(), provider = "twilio", label = "Victim line", twilioAccountSid = "AC0123456789abcdef0123456789abcdef", twilioAuthToken = "victim-token",
+        })).ReadAsync<PhoneNumberView>(HttpStatusCode.Created);
         // A caller check started by the victim's contact texting #verify to the victim's number.
-        var victimNumber = $"+1650555{Random.Shared.Next(5000, 9999)}";
+        var victimNumber = Texting.NewNumber();
         await factory.AddNumberAsync(victim, victimNumber);
         var techRequest = (await victim.SimulateAsync("+14155550177", victimNumber, "#verify")).TechnicianVerificationId!.Value;
         // The snapshot is taken once the worker has delivered the code, so only the intruder could change it afterwards.
@@ -103,6 +108,17 @@ public abstract class TenantIsolationTests<TFactory>(TFactory factory) where TFa
         await (await Call("GET", "/api/v1/tickets/{id:guid}/notes", $"/api/v1/tickets/{ticket.Id}/notes")).ProblemAsync(HttpStatusCode.NotFound);
         await (await Call("POST", "/api/v1/tickets/{id:guid}/notes", $"/api/v1/tickets/{ticket.Id}/notes", Json(new { body = "Owned" }))).ProblemAsync(HttpStatusCode.NotFound);
 
+        await (await Call("GET", "/api/v1/phone-numbers/{id:guid}", $"/api/v1/phone-numbers/{number.Id}")).ProblemAsync(HttpStatusCode.NotFound);
+        await (await Call("PUT", "/api/v1/phone-numbers/{id:guid}", $"/api/v1/phone-numbers/{number.Id}", Json(new { label = "Owned", provider = "outbox" })))
+            .ProblemAsync(HttpStatusCode.NotFound);
+        await (await Call("DELETE", "/api/v1/phone-numbers/{id:guid}", $"/api/v1/phone-numbers/{number.Id}")).ProblemAsync(HttpStatusCode.NotFound);
+
+        // The victim's number cannot be taken over, and the refusal does not say whose it is.
+        var takeover = await Call("POST", "/api/v1/phone-numbers", "/api/v1/phone-numbers", Json(new { number = number.Number, provider = "outbox" }));
+        var takeoverBody = await takeover.Content.ReadAsStringAsync();
+        Assert.Equal(["number"], (await takeover.ProblemAsync(HttpStatusCode.Conflict)).Keys);
+        Assert.DoesNotContain("Victim", takeoverBody, StringComparison.OrdinalIgnoreCase);
+
         // A ticket naming the victim's company, contact or member is refused as naming unknown ones; the intruder's own numbering starts at 1.
         var ticketProblem = await (await Call("POST", "/api/v1/tickets", "/api/v1/tickets", Json(new { companyId = company.Id, summary = "Owned", assigneeId = member.Id })))
             .ProblemAsync(HttpStatusCode.BadRequest);
@@ -142,6 +158,7 @@ public abstract class TenantIsolationTests<TFactory>(TFactory factory) where TFa
         Assert.Equal([ownTicket.Id], tickets.Items.Select(t => t.Id));
         Assert.Empty((await (await api.GetAsync($"/api/v1/tickets?companyId={company.Id}&search=victim")).ReadAsync<Page<TicketView>>()).Items);
         Assert.Equal(TicketSettings.Defaults(), (await (await Call("GET", "/api/v1/settings/tickets", "/api/v1/settings/tickets")).ReadAsync<TicketSettingsView>()).Statuses);
+        Assert.Empty(await (await Call("GET", "/api/v1/phone-numbers", "/api/v1/phone-numbers")).ReadAsync<List<PhoneNumberView>>());
         var tenant = await (await Call("GET", "/api/v1/tenant", "/api/v1/tenant")).ReadAsync<TenantView>();
         Assert.Equal(intruder.Id, tenant.Id);
 
@@ -179,7 +196,7 @@ public abstract class TenantIsolationTests<TFactory>(TFactory factory) where TFa
             .Where(e => e.RoutePattern.RawText?.StartsWith("/api/v1", StringComparison.Ordinal) == true)
             .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []).Select(m => $"{m} {e.RoutePattern.RawText!.TrimEnd('/')}"))
             .ToHashSet(StringComparer.Ordinal);
-        Assert.Equal(46, apiEndpoints.Count);
+        Assert.Equal(51, apiEndpoints.Count);
         Assert.Equal(apiEndpoints.Order(StringComparer.Ordinal), covered.Order(StringComparer.Ordinal));
     }
 
@@ -210,7 +227,8 @@ public abstract class TenantIsolationTests<TFactory>(TFactory factory) where TFa
         + await (await api.GetAsync($"/api/v1/companies/{companyId}")).Content.ReadAsStringAsync()
         + await (await api.GetAsync($"/api/v1/contacts/{contactId}")).Content.ReadAsStringAsync()
         + await (await api.GetAsync("/api/v1/contacts")).Content.ReadAsStringAsync()
-        + await (await api.GetAsync("/api/v1/api-keys")).Content.ReadAsStringAsync();
+        + await (await api.GetAsync("/api/v1/api-keys")).Content.ReadAsStringAsync()
+        + await (await api.GetAsync("/api/v1/phone-numbers")).Content.ReadAsStringAsync();
 }
 
 public sealed class TenantIsolationOnSqlite(SqliteVouch factory) : TenantIsolationTests<SqliteVouch>(factory), IClassFixture<SqliteVouch>;
