@@ -41,6 +41,7 @@ public sealed partial class VerificationJourneyTests
         await Expect(shield).ToContainTextAsync("Pending");
         await Expect(page.Locator(".pending")).ToContainTextAsync("e-mail link to p••@contoso.com");
         // From here on the technician's page must change by itself: a marker on the window survives only if it never reloads.
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("data-live", "connected");
         await page.EvaluateAsync("() => { window.notReloaded = true; }");
 
         // The technician reads the link from the outbox in another tab (a new install has no real e-mail provider).
@@ -130,6 +131,7 @@ public sealed partial class VerificationJourneyTests
         await page.GetByRole(AriaRole.Link, new() { Name = "Caller checks" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Caller checks", Exact = true })).ToBeVisibleAsync();
         await Expect(page.GetByText("No open requests.")).ToBeVisibleAsync();
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("data-live", "connected");
         await page.EvaluateAsync("() => { window.notReloaded = true; }");
 
         // Pat, called by someone claiming to be from Acme IT, texts #verify to Acme's number.
@@ -147,6 +149,7 @@ public sealed partial class VerificationJourneyTests
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("You claimed the request of Pat Example; it is on ticket 1");
         await Expect(page.Locator("tr.tv-request .tv-code")).ToHaveTextAsync(code);
         await Expect(page.Locator("tr.tv-request")).ToContainTextAsync("yours");
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("data-live", "connected");
         await page.EvaluateAsync("() => { window.notReloaded = true; }");
 
         // The technician reads the code out; Pat texts #confirm.

@@ -29,6 +29,8 @@ public sealed class ConsoleModel(ListTechnicianVerifications list) : PageModel
     /// <summary>Just the live part of the page, for console.js.</summary>
     public async Task<IActionResult> OnGetRowsAsync()
     {
+        // A refresh can land between a claim's redirect and the page it leads to; the notice is for that page, not this one.
+        TempData.Keep();
         await LoadAsync();
         return Partial("_ConsoleRows", this);
     }

@@ -30,6 +30,8 @@ public sealed class VerificationSettingsModel(GetVerificationSettings getSetting
         ["verifiedWindowMinutes"] = "Verified window",
         ["maxAttempts"] = "Wrong codes allowed",
         ["historyLength"] = "History length",
+        ["technicianLifetimeMinutes"] = "Caller check lifetime",
+        ["smsHelpText"] = "Answer to HELP",
         ["templates.smsCode"] = "SMS code template",
         ["templates.smsLink"] = "SMS link template",
         ["templates.emailCodeSubject"] = "E-mail code subject",
@@ -194,6 +196,10 @@ public sealed class PolicyForm
 
     public bool RequireNoteForNonDefaultDestination { get; set; }
 
+    public int? TechnicianLifetimeMinutes { get; set; }
+
+    public string? SmsHelpText { get; set; }
+
     public TemplatesForm Templates { get; set; } = new();
 
     public BrandingForm Branding { get; set; } = new();
@@ -205,6 +211,8 @@ public sealed class PolicyForm
         MaxAttempts = view.MaxAttempts,
         HistoryLength = view.HistoryLength,
         RequireNoteForNonDefaultDestination = view.RequireNoteForNonDefaultDestination,
+        TechnicianLifetimeMinutes = view.TechnicianLifetimeMinutes,
+        SmsHelpText = view.SmsHelpText ?? "",
         Templates = new TemplatesForm
         {
             SmsCode = view.Templates.SmsCode ?? "",
@@ -236,7 +244,9 @@ public sealed class PolicyForm
             EmailLinkText = Templates.EmailLinkText ?? "",
             EmailLinkHtml = Templates.EmailLinkHtml ?? "",
         },
-        new Branding { LogoUrl = Branding.LogoUrl, PrimaryColor = Branding.PrimaryColor ?? "", Footer = Branding.Footer });
+        new Branding { LogoUrl = Branding.LogoUrl, PrimaryColor = Branding.PrimaryColor ?? "", Footer = Branding.Footer },
+        TechnicianLifetimeMinutes,
+        SmsHelpText ?? "");
 }
 
 public sealed class TemplatesForm

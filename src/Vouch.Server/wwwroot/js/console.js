@@ -23,5 +23,5 @@
             }
             refresh();
         },
-    }, refresh);
+    }, refresh, true);
 })();

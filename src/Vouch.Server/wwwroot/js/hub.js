@@ -1,9 +1,11 @@
 // A minimal client of SignalR's JSON hub protocol over a WebSocket, for the pages that update live (the contact's shield,
 // the technicians' console) without a client library or build step.
 // Protocol: https://github.com/dotnet/aspnetcore/blob/main/src/SignalR/docs/specs/HubProtocol.md
-// Usage: vouchHub({ methodName: function (argument) {…} }, onReconnect) — onReconnect runs after a dropped connection
-// comes back, since changes made meanwhile were not pushed.
-window.vouchHub = function (handlers, onReconnect) {
+// Usage: vouchHub({ methodName: function (argument) {…} }, resync, resyncOnFirstConnect) — resync runs when a dropped
+// connection comes back, since changes made meanwhile were not pushed, and also on the first connection when asked (for
+// pages where a change between rendering and connecting would otherwise be missed). While connected, the page's root
+// element carries data-live="connected".
+window.vouchHub = function (handlers, resync, resyncOnFirstConnect) {
     "use strict";
 
     if (!("WebSocket" in window)) {
@@ -43,6 +45,7 @@ window.vouchHub = function (handlers, onReconnect) {
 
         socket.onclose = function () {
             clearInterval(keepAlive);
+            delete document.documentElement.dataset.live;
             setTimeout(connect, delayMs);
             delayMs = Math.min(delayMs * 2, maxDelayMs);
         };
@@ -56,8 +59,9 @@ window.vouchHub = function (handlers, onReconnect) {
                 return;
             }
             delayMs = 1000;
-            if (connectedBefore && onReconnect) {
-                onReconnect();
+            document.documentElement.dataset.live = "connected";
+            if (resync && (connectedBefore || resyncOnFirstConnect)) {
+                resync();
             }
             connectedBefore = true;
             return;

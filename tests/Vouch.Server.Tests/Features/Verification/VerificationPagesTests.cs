@@ -49,6 +49,8 @@ public sealed partial class VerificationPagesTests(VerificationPagesTests.Vouch 
             ["Input.MaxAttempts"] = "3",
             ["Input.HistoryLength"] = "20",
             ["Input.RequireNoteForNonDefaultDestination"] = "true",
+            ["Input.TechnicianLifetimeMinutes"] = "4",
+            ["Input.SmsHelpText"] = "Acme IT: text #verify to check a caller.",
             ["Input.Templates.SmsCode"] = "{{ msp_name }} code {{ code }}",
             ["Input.Templates.SmsLink"] = "",
             ["Input.Branding.LogoUrl"] = "https://msp.example/logo.png",
@@ -72,6 +74,7 @@ public sealed partial class VerificationPagesTests(VerificationPagesTests.Vouch 
         Assert.Equal(HttpStatusCode.Redirect, providers.StatusCode);
         var settings = await (await tenant.Api.GetAsync("/api/v1/settings/verification")).ReadAsync<VerificationSettingsView>();
         Assert.Equal((7, 30, 3, 20, true), (settings.LifetimeMinutes, settings.VerifiedWindowMinutes, settings.MaxAttempts, settings.HistoryLength, settings.RequireNoteForNonDefaultDestination));
+        Assert.Equal((4, "Acme IT: text #verify to check a caller."), (settings.TechnicianLifetimeMinutes, settings.SmsHelpText));
         Assert.Equal("{{ msp_name }} code {{ code }}", settings.Templates.SmsCode);
         Assert.Null(settings.Templates.SmsLink);
         Assert.Equal(("https://msp.example/logo.png", "#aa3300", "Acme IT, 1 Main St"), (settings.Branding.LogoUrl, settings.Branding.PrimaryColor, settings.Branding.Footer));

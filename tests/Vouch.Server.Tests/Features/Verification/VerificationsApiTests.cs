@@ -248,11 +248,14 @@ public abstract class VerificationsApiTests<TFactory>(TFactory factory) where TF
         var errors = await (await tenant.Api.PutJsonAsync("/api/v1/settings/verification", new
         {
             lifetimeMinutes = 11,
+            technicianLifetimeMinutes = 11,
+            smsHelpText = new string('h', 301),
             templates = new { smsCode = "Hello {{ contact_first_name }}", emailLinkHtml = "<p>{{ code }}</p>", smsLink = "{% if %}" },
             branding = new { primaryColor = "red", logoUrl = "http://logo.example/x.png" },
         })).ProblemAsync(HttpStatusCode.BadRequest);
 
-        Assert.Equal(["branding.logoUrl", "branding.primaryColor", "lifetimeMinutes", "templates.emailLinkHtml", "templates.smsCode", "templates.smsLink"], errors.Keys.Order());
+        Assert.Equal(["branding.logoUrl", "branding.primaryColor", "lifetimeMinutes", "smsHelpText", "technicianLifetimeMinutes", "templates.emailLinkHtml", "templates.smsCode", "templates.smsLink"],
+            errors.Keys.Order(StringComparer.Ordinal));
         var unchanged = await (await tenant.Api.GetAsync("/api/v1/settings/verification")).ReadAsync<VerificationSettingsView>();
         Assert.Equal(5, unchanged.LifetimeMinutes);
         Assert.Null(unchanged.Templates.SmsCode);
