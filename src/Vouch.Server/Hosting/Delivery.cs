@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 using Vouch.Core.Features.Delivery;
 using Vouch.Core.Features.InboundSms;
+using Vouch.Core.Features.PhoneNumbers;
 using Vouch.Core.Features.TechnicianVerification;
 using Vouch.Core.Features.Tenancy;
 using Vouch.Core.Features.Verification;
@@ -37,6 +38,7 @@ public static class Delivery
         services.AddScoped<VerificationTicketNotes>();
         services.AddScoped<IPublicAddress, RequestPublicAddress>();
         services.AddSingleton<IVerificationNotifier, HubVerificationNotifier>();
+        services.AddSingleton<InboundNumbers>();
         services.AddScoped<SmsReplies>();
         services.AddScoped<TechnicianVerificationTexts>();
         services.AddScoped<TechnicianVerificationOutcomes>();

@@ -23,6 +23,7 @@ public sealed record AddPhoneNumberRequest(
 /// without saying which.
 /// </summary>
 public sealed class AddPhoneNumber(
+    InboundNumbers inbound,
     VouchDbContext db,
     Caller caller,
     TimeProvider clock,
@@ -92,6 +93,8 @@ public sealed class AddPhoneNumber(
             throw;
         }
 
+        // A webhook may have found no such number a moment ago.
+        inbound.Forget(e164);
         return PhoneNumberView.Of(number, publicAddress);
     }
 

@@ -9,7 +9,7 @@ namespace Vouch.Core.Features.PhoneNumbers;
 /// Removes a number (Owners, Admins and write keys). Texts still queued from it are not sent, and texts that arrive on it
 /// afterwards belong to no tenant; the number can then be added again, by any tenant.
 /// </summary>
-public sealed class DeletePhoneNumber(VouchDbContext db, Caller caller, AuditLog audit)
+public sealed class DeletePhoneNumber(VouchDbContext db, Caller caller, AuditLog audit, InboundNumbers inbound)
 {
     public async Task<Outcome<bool>> HandleAsync(Guid id, CancellationToken ct)
     {
@@ -27,6 +27,7 @@ public sealed class DeletePhoneNumber(VouchDbContext db, Caller caller, AuditLog
         db.PhoneNumbers.Remove(number);
         audit.Record("phone_number.removed", "phone_number", number.Id.ToString(), number.E164);
         await db.SaveChangesAsync(ct);
+        inbound.Forget(number.E164);
         return true;
     }
 }

@@ -14,7 +14,7 @@ namespace Vouch.Core.Features.PhoneNumbers;
 public sealed record UpdatePhoneNumberRequest(string? Label, MessageProvider? Provider, string? TwilioAccountSid, string? TwilioAuthToken);
 
 /// <summary>Changes a number's label, provider or Twilio credentials (Owners, Admins and write keys).</summary>
-public sealed class UpdatePhoneNumber(VouchDbContext db, Caller caller, AuditLog audit, ISecretProtector protector, IPublicAddress publicAddress)
+public sealed class UpdatePhoneNumber(VouchDbContext db, Caller caller, AuditLog audit, ISecretProtector protector, IPublicAddress publicAddress, InboundNumbers inbound)
 {
     public async Task<Outcome<PhoneNumberView>> HandleAsync(Guid id, UpdatePhoneNumberRequest request, CancellationToken ct)
     {
@@ -42,6 +42,7 @@ public sealed class UpdatePhoneNumber(VouchDbContext db, Caller caller, AuditLog
         audit.Record("phone_number.updated", "phone_number", number.Id.ToString(),
             $"{number.E164} through {choice.Describe()}" + (label is null ? "" : $", label {label}"));
         await db.SaveChangesAsync(ct);
+        inbound.Forget(number.E164);
         return PhoneNumberView.Of(number, publicAddress);
     }
 }

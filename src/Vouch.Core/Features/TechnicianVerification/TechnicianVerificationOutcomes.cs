@@ -20,18 +20,25 @@ public sealed class TechnicianVerificationOutcomes(VouchDbContext db, ITicketDes
 
     public async Task RecordAsync(TechnicianVerification verification, TenantProfile profile, CancellationToken ct)
     {
+        var rejected = verification.Status == TechnicianVerificationStatus.Rejected;
+        if (verification.TicketReference is null && !rejected)
+        {
+            // Nowhere to write: the console and the audit log already show the outcome.
+            return;
+        }
+
         var contact = await ContactNameAsync(verification.ContactId, ct);
         if (verification.TicketReference is { } reference)
         {
             // A ticket deleted meanwhile gets no note; the audit log keeps the outcome.
             await desk.AddNoteAsync(reference, Describe(verification, contact), isInternal: true, NoteAuthor.System, ct);
-            if (verification.Status == TechnicianVerificationStatus.Rejected)
+            if (rejected)
             {
                 await desk.FlagAsync(reference, RejectedFlag, ct);
             }
         }
 
-        if (verification.Status == TechnicianVerificationStatus.Rejected)
+        if (rejected)
         {
             await AlertAdminsAsync(verification, contact, profile, ct);
         }

@@ -35,14 +35,19 @@ public sealed class TechnicianVerificationTexts(
         }
 
         // Another tenant's contact is simply unknown here: the query filter sees only this tenant's directory.
-        var contactIds = await db.ContactPhones.Where(p => p.E164 == text.From).Select(p => p.ContactId).Distinct().Take(2).ToListAsync(ct);
-        if (contactIds.Count != 1)
+        var contacts = await (
+                from phone in db.ContactPhones
+                where phone.E164 == text.From
+                join c in db.Contacts on phone.ContactId equals c.Id
+                select new { c.Id, c.CompanyId })
+            .Distinct().Take(2).ToListAsync(ct);
+        if (contacts.Count != 1)
         {
-            return Refuse(text, contactIds.Count == 0 ? "unknown number" : "the number belongs to several contacts, so the sender is unclear");
+            return Refuse(text, contacts.Count == 0 ? "unknown number" : "the number belongs to several contacts, so the sender is unclear");
         }
 
         var now = clock.GetUtcNow();
-        var contact = await db.Contacts.AsNoTracking().Where(c => c.Id == contactIds[0]).Select(c => new { c.Id, c.CompanyId }).SingleAsync(ct);
+        var contact = contacts[0];
         var pending = await db.TechnicianVerifications.CountAsync(
             v => v.ContactId == contact.Id && v.Status == TechnicianVerificationStatus.Pending && v.ExpiresAt > now.UtcDateTime, ct);
         if (pending >= TechnicianVerification.MaxPendingPerContact)

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
 using Vouch.Core.Features.Audit;
 using Vouch.Core.Features.Delivery;
 using Vouch.Core.Features.InboundSms;
@@ -31,7 +30,7 @@ internal static partial class TwilioSmsWebhook
             .WithSummary("Inbound SMS from Twilio (form-encoded, signed with X-Twilio-Signature by the receiving number's auth token)");
 
     private static async Task<IResult> HandleAsync(HttpContext http, VouchDbContext db, Caller caller, AuditLog audit, ISecretProtector protector,
-        IPublicAddress publicAddress, VerificationLimits limits, ReceiveSms receive, ILoggerFactory loggers, CancellationToken ct)
+        IPublicAddress publicAddress, VerificationLimits limits, InboundNumbers numbers, ReceiveSms receive, ILoggerFactory loggers, CancellationToken ct)
     {
         var logger = loggers.CreateLogger(typeof(TwilioSmsWebhook));
         if (!http.Request.HasFormContentType)
@@ -43,7 +42,7 @@ internal static partial class TwilioSmsWebhook
         string? Field(string name) => form.TryGetValue(name, out var v) && v.Count == 1 ? v[0] : null;
         var to = Field("To")?.Trim();
         var number = string.IsNullOrEmpty(to) || to.Length > 16 ? null
-            : await db.PhoneNumbers.IgnoreQueryFilters().AsNoTracking().SingleOrDefaultAsync(n => n.E164 == to, ct);
+            : await numbers.FindAsync(db, to, ct);
         var source = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         var token = number?.Provider == MessageProvider.Twilio && number.TwilioAuthTokenProtected is { } sealedToken ? protector.Unprotect(sealedToken) : null;
 

@@ -70,6 +70,19 @@ public sealed class TwilioWebhookTests(TwilioVouch factory) : IClassFixture<Twil
         Assert.Single(factory.Twilio.Requests, r => r.Form.GetValueOrDefault("From") == number);
     }
 
+    [Fact]
+    public async Task RemovedNumber_IsRefusedAtOnce_ThoughItWasJustUsed()
+    {
+        var (tenant, _, number) = await factory.TenantWithVerificationNumberAsync(Token);
+        var anonymous = factory.ApiClient(null);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.PostTwilioAsync(number, Mobile, "HELP", InboundTexts.NewMessageSid(), Token)).StatusCode);
+        var id = (await (await tenant.Api.GetAsync("/api/v1/phone-numbers")).ReadAsync<List<Vouch.Core.Features.PhoneNumbers.PhoneNumberView>>()).Single(n => n.Number == number).Id;
+
+        (await tenant.Api.DeleteAsync($"/api/v1/phone-numbers/{id}")).EnsureSuccessStatusCode();
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await anonymous.PostTwilioAsync(number, Mobile, "#verify", InboundTexts.NewMessageSid(), Token)).StatusCode);
+    }
+
     /// <summary>The messages the Twilio stand-in received for <paramref name="to"/> from <paramref name="from"/>, once there are <paramref name="count"/>.</summary>
     private async Task<List<Vouch.Testing.StandIns.TwilioStandIn.RecordedRequest>> SentToAsync(string to, string from, int count)
     {
