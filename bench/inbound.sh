@@ -43,7 +43,8 @@ STANDIN_PORT=$(free_port)
 STANDIN="http://127.0.0.1:$STANDIN_PORT"
 log "Twilio stand-in on $STANDIN"
 dotnet "$LOAD" standin --port "$STANDIN_PORT" --account "$ACCOUNT_SID" --token "$AUTH_TOKEN" >"$WORK/standin.log" 2>&1 &
-BENCH_PIDS+=("$!")
+STANDIN_PID=$!
+BENCH_PIDS+=("$STANDIN_PID")
 for i in $(seq 1 60); do
   curl -fsS --max-time 2 "$STANDIN/_bench/counts" >/dev/null 2>&1 && break
   [[ $i -lt 60 ]] || { log "the stand-in did not start"; cat "$WORK/standin.log" >&2; exit 1; }
@@ -75,7 +76,8 @@ bench_database() {
   add_number "$db" "$base"
   measure_healthz "$db" "$base"
 
-  local clients out line rc load0 limit=$((DURATION + WARMUP + DRAIN_TIMEOUT + 300))
+  local clients out line rc load0 limit=$((DURATION + WARMUP + DRAIN_TIMEOUT + 300)) watch="standin:$STANDIN_PID"
+  [[ "$db" == postgres ]] && watch="$watch,postgres:$(head -n 1 "$PG_DATA/postmaster.pid")"
   for clients in $CLIENTS; do
     wait_quiet
     load0=$(cut -d' ' -f1 /proc/loadavg)
@@ -85,7 +87,7 @@ bench_database() {
     timeout "$limit" dotnet "$LOAD" run --base "$base" --webhook "$WEBHOOK" --standin "$STANDIN" --key "$KEY" \
       --contacts "$WORK/$db-contacts.csv" --to "$VOUCH_NUMBER" --account "$ACCOUNT_SID" --token "$AUTH_TOKEN" \
       --clients "$clients" --duration "$DURATION" --warmup "$WARMUP" --duplicate-every "$DUPLICATE_EVERY" \
-      --drain-timeout "$DRAIN_TIMEOUT" --server-pid "$SERVER_PID" --clk-tck "$(getconf CLK_TCK)" >"$out.txt" 2>"$out.err" || rc=$?
+      --drain-timeout "$DRAIN_TIMEOUT" --server-pid "$SERVER_PID" --clk-tck "$(getconf CLK_TCK)" --watch "$watch" >"$out.txt" 2>"$out.err" || rc=$?
     [[ $rc == 0 || $rc == 4 ]] || { log "the load generator failed ($rc)"; cat "$out.txt" "$out.err" >&2; exit 1; }
     line=$(grep '^BENCH ' "$out.txt") || { log "no result"; cat "$out.err" >&2; exit 1; }
     [[ -s "$out.err" ]] && cat "$out.err" >&2
@@ -116,8 +118,9 @@ if [[ "${BENCH_KEEP:-}" == 1 ]]; then
   for f in "$WORK"/*.txt; do { echo "== $f"; cat "$f"; } >&2; done
 fi
 
-# The table: each rate as a ratio to the /healthz rate of the same server; server CPU per text over the load and the
-# delivery of its reply (warm-up, measured period, stragglers and duplicates included, the checks' reads excluded).
+# The table: each rate as a ratio to the /healthz rate of the same server; CPU per text (server; load generator and
+# stand-in; PostgreSQL's processes) over the load and the delivery of the replies (warm-up, measured period, stragglers
+# and duplicates included, the checks' reads excluded).
 awk -v contacts="$CONTACTS" -v dur="$DURATION" -v conns="$CONNECTIONS" -v threads="$THREADS" -v dup="$DUPLICATE_EVERY" '
   function val(key,   i, kv) { for (i = 3; i <= NF; i++) { split($i, kv, "="); if (kv[1] == key) return kv[2] } return "" }
   {
@@ -126,19 +129,21 @@ awk -v contacts="$CONTACTS" -v dur="$DURATION" -v conns="$CONNECTIONS" -v thread
     dupr[n] = val("duplicate_rps"); drain[n] = val("drain_s"); load[n] = val("load_before") "→" val("load_after")
     all = $2 == "healthz" ? val("requests") : val("posted")
     cpu[n] = all > 0 ? val("server_cpu_ms") / all : 0
+    side[n] = all > 0 ? (val("loadgen_cpu_ms") + val("standin_cpu_ms")) / all : 0; pg[n] = all > 0 ? val("postgres_cpu_ms") / all : 0
     bad[n] = $2 == "healthz" ? val("non2xx") + val("socket_errors") : val("errors"); checks[n] = val("checks")
     if ($2 == "healthz") ceiling[$1] = rps[n]
   }
   END {
     printf "\n%d contacts, %d s a run after a warm-up; every %dth text posted twice; /healthz with wrk (%d connections, %d threads)\n\n", contacts, dur, dup, conns, threads
-    print "| database | scenario | texts per second | p50 ms | p90 ms | p99 ms | ratio to /healthz | count | duplicates (per second) | errors | replies drained after, s | server CPU ms per text | server RSS, MB | load average | checks |"
-    print "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |"
+    print "| database | scenario | texts per second | p50 ms | p90 ms | p99 ms | ratio to /healthz | count | duplicates (per second) | errors | replies drained after, s | server CPU ms per text | load generator + stand-in CPU ms per text | PostgreSQL CPU ms per text | server RSS, MB | load average | checks |"
+    print "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |"
     for (i = 1; i <= n; i++) {
       if (kind[i] == "healthz") {
-        printf "| %s | GET /healthz (ceiling) | %.0f | %.2f | %.2f | %.2f | 100%% | %d | | %d | | %.3f | %s | | |\n", db[i], rps[i], p50[i], p90[i], p99[i], count[i], bad[i], cpu[i], rss[i]
+        printf "| %s | GET /healthz (ceiling) | %.0f | %.2f | %.2f | %.2f | 100%% | %d | | %d | | %.3f | | | %s | | |\n", db[i], rps[i], p50[i], p90[i], p99[i], count[i], bad[i], cpu[i], rss[i]
       } else {
-        printf "| %s | #verify/#confirm, %d client%s | %.0f | %.2f | %.2f | %.2f | %.1f%% | %d | %d (%.0f) | %d | %.1f | %.3f | %s | %s | %s |\n", db[i], clients[i],
-          clients[i] == 1 ? "" : "s", rps[i], p50[i], p90[i], p99[i], 100 * rps[i] / ceiling[db[i]], count[i], dups[i], dupr[i], bad[i], drain[i], cpu[i], rss[i], load[i], checks[i]
+        printf "| %s | #verify/#confirm, %d client%s | %.0f | %.2f | %.2f | %.2f | %.1f%% | %d | %d (%.0f) | %d | %.1f | %.3f | %.3f | %s | %s | %s | %s |\n", db[i], clients[i],
+          clients[i] == 1 ? "" : "s", rps[i], p50[i], p90[i], p99[i], 100 * rps[i] / ceiling[db[i]], count[i], dups[i], dupr[i], bad[i], drain[i], cpu[i], side[i],
+          db[i] == "postgres" ? sprintf("%.3f", pg[i]) : "", rss[i], load[i], checks[i]
       }
     }
   }' "$WORK/results.txt"

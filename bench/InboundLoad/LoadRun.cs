@@ -11,18 +11,20 @@ namespace InboundLoad;
 
 internal sealed record LoadOptions(Uri BaseUrl, Uri WebhookUrl, Uri StandInUrl, string ApiKey, string ContactsFile, string VouchNumber,
     string AccountSid, string AuthToken, int Clients, double DurationSeconds, double WarmupSeconds, int DuplicateEvery, int TimeoutMs,
-    double DrainTimeoutSeconds, double SettleSeconds, int ServerPid, int ClockTicks, bool Verbose)
+    double DrainTimeoutSeconds, double SettleSeconds, int ServerPid, int ClockTicks, string Watch, bool Verbose)
 {
     public const string Usage =
         "--base http://127.0.0.1:PORT --webhook http://127.0.0.1:PORT/webhooks/twilio/sms --standin http://127.0.0.1:PORT\n" +
         "                    --key vch_… --contacts FILE (lines: contactId,(212) 245-1234) --to +1… --account AC… --token TOKEN\n" +
         "                    [--clients 64] [--duration 15] [--warmup 3] [--duplicate-every 20] [--timeout-ms 10000]\n" +
-        "                    [--drain-timeout 120] [--settle 2] [--server-pid PID --clk-tck 100] [--verbose]";
+        "                    [--drain-timeout 120] [--settle 2] [--server-pid PID --clk-tck 100]\n" +
+        "                    [--watch standin:PID,postgres:PID (CPU of each and its children)] [--verbose]";
 
     public static LoadOptions Parse(BenchArgs a) => new(a.Loopback("base"), a.Loopback("webhook"), a.Loopback("standin"), a.Required("key"),
         a.Required("contacts"), a.Required("to"), a.Required("account"), a.Required("token"), a.Count("clients", 64, 1),
         a.Number("duration", 15), a.Number("warmup", 3), a.Count("duplicate-every", 20, 0), a.Count("timeout-ms", 10000, 1),
-        a.Number("drain-timeout", 120), a.Number("settle", 2), a.Count("server-pid", 0, 0), a.Count("clk-tck", 100, 1), a.Flag("verbose"));
+        a.Number("drain-timeout", 120), a.Number("settle", 2), a.Count("server-pid", 0, 0), a.Count("clk-tck", 100, 1),
+        a.Optional("watch") ?? "", a.Flag("verbose"));
 }
 
 /// <summary>
@@ -71,6 +73,8 @@ internal sealed class LoadRun(LoadOptions options)
         (await http.PostAsync(new Uri(options.StandInUrl, "/_bench/reset"), null)).EnsureSuccessStatusCode();
         var runStart = DateTime.UtcNow;
         var cpuBefore = ServerCpuMs();
+        var watchedBefore = WatchedCpuMs();
+        var ownBefore = Environment.CpuUsage.TotalTime;
         var clock = Stopwatch.StartNew();
         var measureFrom = TimeSpan.FromSeconds(options.WarmupSeconds);
         var measureUntil = measureFrom + TimeSpan.FromSeconds(options.DurationSeconds);
@@ -80,7 +84,9 @@ internal sealed class LoadRun(LoadOptions options)
 
         var drained = await DrainAsync(http);
         var drainSeconds = clock.Elapsed.TotalSeconds - loadSeconds;
-        var server = $"server_cpu_ms={ServerCpuMs() - cpuBefore} rss_mb={ServerRssMb()}";
+        var watched = WatchedCpuMs().Select(w => $" {w.Key}_cpu_ms={w.Value - watchedBefore[w.Key]}");
+        var server = $"server_cpu_ms={ServerCpuMs() - cpuBefore} rss_mb={ServerRssMb()}" +
+            $" loadgen_cpu_ms={(long)(Environment.CpuUsage.TotalTime - ownBefore).TotalMilliseconds}{string.Concat(watched)}";
         await CheckAsync(http, runStart, drained);
         Report(loadSeconds, drainSeconds, server);
         return _failed ? 4 : 0;
@@ -351,17 +357,47 @@ internal sealed class LoadRun(LoadOptions options)
     }
 
     /// <summary>The server's user + system CPU time (from /proc), so the checks' reads stay out of the cost per message.</summary>
-    private long ServerCpuMs()
+    private long ServerCpuMs() => options.ServerPid == 0 ? 0 : CpuMs(Stat(options.ServerPid.ToString(CultureInfo.InvariantCulture)));
+
+    /// <summary>CPU of each watched process and its children (PostgreSQL's backends are the postmaster's).</summary>
+    private Dictionary<string, long> WatchedCpuMs()
     {
-        if (options.ServerPid == 0)
+        var watched = options.Watch.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(w => w.Split(':')).ToDictionary(w => w[1], w => w[0]);
+        var totals = watched.Values.ToDictionary(name => name, _ => 0L);
+        if (watched.Count == 0)
         {
-            return 0;
+            return totals;
         }
 
-        var stat = File.ReadAllText($"/proc/{options.ServerPid}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' '); // fields from the 3rd on: utime and stime are the 14th and 15th
-        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * 1000 / options.ClockTicks;
+        foreach (var dir in Directory.EnumerateDirectories("/proc").Select(Path.GetFileName).Where(d => d!.All(char.IsAsciiDigit)))
+        {
+            var fields = Stat(dir!);
+            if (fields is not null && (watched.TryGetValue(dir!, out var name) || watched.TryGetValue(fields[1], out name)))
+            {
+                totals[name] += CpuMs(fields);
+            }
+        }
+
+        return totals;
     }
+
+    /// <summary>The fields of /proc/PID/stat from the 3rd on (state, ppid, …), or null when the process is gone.</summary>
+    private static string[]? Stat(string pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    // utime and stime are the 14th and 15th fields.
+    private long CpuMs(string[]? fields) => fields is null ? 0
+        : (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * 1000 / options.ClockTicks;
 
     private long ServerRssMb() => options.ServerPid == 0 ? 0
         : File.ReadLines($"/proc/{options.ServerPid}/status").Where(l => l.StartsWith("VmRSS:", StringComparison.Ordinal))

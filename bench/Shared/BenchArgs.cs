@@ -45,6 +45,8 @@ internal sealed class BenchArgs
     public string Required(string name) =>
         _values.TryGetValue(name, out var v) && v.Length > 0 ? v : throw new ArgumentException($"--{name} is required");
 
+    public string? Optional(string name) => _values.GetValueOrDefault(name);
+
     public double Number(string name, double fallback) =>
         _values.TryGetValue(name, out var v) ? double.Parse(v, CultureInfo.InvariantCulture) : fallback;
 
