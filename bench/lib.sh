@@ -143,14 +143,14 @@ rss_mb() { awk '/^VmRSS:/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 hwm_mb() { awk '/^VmHWM:/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 
 # database_args DB DATA: sets DB_ARGS for a fresh database (SQLite in DATA; PostgreSQL: the cluster, started once, and a
-# new database vouch_bench in it).
+# new database vouch_bench in it; BENCH_PG_CONNECTION adds Npgsql connection-string options, e.g. "Max Auto Prepare=64").
 database_args() {
   DB_ARGS=()
   mkdir -p "$2"
   [[ "$1" == postgres ]] || return 0
   [[ -n "$PG_DATA" ]] || start_postgres
   timeout 60 "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres vouch_bench
-  DB_ARGS=(--Database:Provider=postgres "--ConnectionStrings:Vouch=Host=127.0.0.1;Port=$PG_PORT;Database=vouch_bench;Username=postgres;Maximum Pool Size=100")
+  DB_ARGS=(--Database:Provider=postgres "--ConnectionStrings:Vouch=Host=127.0.0.1;Port=$PG_PORT;Database=vouch_bench;Username=postgres;Maximum Pool Size=100${BENCH_PG_CONNECTION:+;$BENCH_PG_CONNECTION}")
 }
 
 # init_tenant DB DATA: `init` a tenant; sets KEY (a write API key).
