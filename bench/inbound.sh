@@ -130,20 +130,21 @@ awk -v contacts="$CONTACTS" -v dur="$DURATION" -v conns="$CONNECTIONS" -v thread
     all = $2 == "healthz" ? val("requests") : val("posted")
     cpu[n] = all > 0 ? val("server_cpu_ms") / all : 0
     side[n] = all > 0 ? (val("loadgen_cpu_ms") + val("standin_cpu_ms")) / all : 0; pg[n] = all > 0 ? val("postgres_cpu_ms") / all : 0
+    others[n] = val("load_s") + val("drain_s") > 0 ? val("others_cpu_ms") / 1000 / (val("load_s") + val("drain_s")) : 0
     bad[n] = $2 == "healthz" ? val("non2xx") + val("socket_errors") : val("errors"); checks[n] = val("checks")
     if ($2 == "healthz") ceiling[$1] = rps[n]
   }
   END {
     printf "\n%d contacts, %d s a run after a warm-up; every %dth text posted twice; /healthz with wrk (%d connections, %d threads)\n\n", contacts, dur, dup, conns, threads
-    print "| database | scenario | texts per second | p50 ms | p90 ms | p99 ms | ratio to /healthz | count | duplicates (per second) | errors | replies drained after, s | server CPU ms per text | load generator + stand-in CPU ms per text | PostgreSQL CPU ms per text | server RSS, MB | load average | checks |"
-    print "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |"
+    print "| database | scenario | texts per second | p50 ms | p90 ms | p99 ms | ratio to /healthz | count | duplicates (per second) | errors | replies drained after, s | server CPU ms per text | load generator + stand-in CPU ms per text | PostgreSQL CPU ms per text | server RSS, MB | other processes, cores | load average | checks |"
+    print "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |"
     for (i = 1; i <= n; i++) {
       if (kind[i] == "healthz") {
-        printf "| %s | GET /healthz (ceiling) | %.0f | %.2f | %.2f | %.2f | 100%% | %d | | %d | | %.3f | | | %s | | |\n", db[i], rps[i], p50[i], p90[i], p99[i], count[i], bad[i], cpu[i], rss[i]
+        printf "| %s | GET /healthz (ceiling) | %.0f | %.2f | %.2f | %.2f | 100%% | %d | | %d | | %.3f | | | %s | | | |\n", db[i], rps[i], p50[i], p90[i], p99[i], count[i], bad[i], cpu[i], rss[i]
       } else {
-        printf "| %s | #verify/#confirm, %d client%s | %.0f | %.2f | %.2f | %.2f | %.1f%% | %d | %d (%.0f) | %d | %.1f | %.3f | %.3f | %s | %s | %s | %s |\n", db[i], clients[i],
+        printf "| %s | #verify/#confirm, %d client%s | %.0f | %.2f | %.2f | %.2f | %.1f%% | %d | %d (%.0f) | %d | %.1f | %.3f | %.3f | %s | %s | %.2f | %s | %s |\n", db[i], clients[i],
           clients[i] == 1 ? "" : "s", rps[i], p50[i], p90[i], p99[i], 100 * rps[i] / ceiling[db[i]], count[i], dups[i], dupr[i], bad[i], drain[i], cpu[i], side[i],
-          db[i] == "postgres" ? sprintf("%.3f", pg[i]) : "", rss[i], load[i], checks[i]
+          db[i] == "postgres" ? sprintf("%.3f", pg[i]) : "", rss[i], others[i], load[i], checks[i]
       }
     }
   }' "$WORK/results.txt"

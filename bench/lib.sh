@@ -241,14 +241,27 @@ machine_info() {
 }
 
 # wait_quiet: before a measured run, waits (at most BENCH_QUIET_MAX seconds, default 900) until no test run and no other
-# Vouch server is running on this shared machine; this script's own server does not count.
+# Vouch server is running on this shared machine (this script's own server does not count) and the machine as a whole
+# is below BENCH_QUIET_CPU percent busy (default 25: half a core of two) over 3 s.
 wait_quiet() {
-  local waited=0 others
-  while others=$(pgrep -f "testhost|vstest|dotnet test|Vouch.Server.dll" | grep -vx "${SERVER_PID:-none}" || true); [[ -n "$others" ]]; do
-    [[ $waited == 0 ]] && log "waiting for other test runs to end (pids $(tr '\n' ' ' <<<"$others"))"
+  local waited=0 others busy
+  while true; do
+    others=$(pgrep -f "testhost|vstest|dotnet test|Vouch.Server.dll" | grep -vx "${SERVER_PID:-none}" | tr '\n' ' ' || true)
+    busy=$(busy_percent 3)
+    [[ -z "${others// /}" && $busy -lt ${BENCH_QUIET_CPU:-25} ]] && break
+    ((waited % 60 == 0)) && log "waiting for the machine to be quiet (other test runs: ${others:-none}; ${busy}% busy)"
     if ((waited >= ${BENCH_QUIET_MAX:-900})); then log "still busy after $waited s: measuring anyway"; return 0; fi
-    sleep 20
-    waited=$((waited + 20))
+    sleep 10
+    waited=$((waited + 10))
   done
   ((waited == 0)) || log "quiet after $waited s"
+}
+
+# busy_percent SECONDS: how busy all cores together were over SECONDS (user, nice, system, irq, softirq, steal), 0-100.
+busy_percent() {
+  local a b
+  a=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat)
+  sleep "$1"
+  b=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat)
+  awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " "); t = y[2] - x[2]; printf "%d", (t > 0 ? 100 * (y[1] - x[1]) / t : 0) }'
 }

@@ -75,6 +75,7 @@ internal sealed class LoadRun(LoadOptions options)
         var cpuBefore = ServerCpuMs();
         var watchedBefore = WatchedCpuMs();
         var ownBefore = Environment.CpuUsage.TotalTime;
+        var machineBefore = MachineBusyMs();
         var clock = Stopwatch.StartNew();
         var measureFrom = TimeSpan.FromSeconds(options.WarmupSeconds);
         var measureUntil = measureFrom + TimeSpan.FromSeconds(options.DurationSeconds);
@@ -84,9 +85,12 @@ internal sealed class LoadRun(LoadOptions options)
 
         var drained = await DrainAsync(http);
         var drainSeconds = clock.Elapsed.TotalSeconds - loadSeconds;
-        var watched = WatchedCpuMs().Select(w => $" {w.Key}_cpu_ms={w.Value - watchedBefore[w.Key]}");
-        var server = $"server_cpu_ms={ServerCpuMs() - cpuBefore} rss_mb={ServerRssMb()}" +
-            $" loadgen_cpu_ms={(long)(Environment.CpuUsage.TotalTime - ownBefore).TotalMilliseconds}{string.Concat(watched)}";
+        var serverMs = ServerCpuMs() - cpuBefore;
+        var ownMs = (long)(Environment.CpuUsage.TotalTime - ownBefore).TotalMilliseconds;
+        var watchedMs = WatchedCpuMs().ToDictionary(w => w.Key, w => w.Value - watchedBefore[w.Key]);
+        var othersMs = MachineBusyMs() - machineBefore - serverMs - ownMs - watchedMs.Values.Sum();
+        var server = $"server_cpu_ms={serverMs} rss_mb={ServerRssMb()} loadgen_cpu_ms={ownMs}" +
+            string.Concat(watchedMs.Select(w => $" {w.Key}_cpu_ms={w.Value}")) + $" others_cpu_ms={othersMs}";
         await CheckAsync(http, runStart, drained);
         Report(loadSeconds, drainSeconds, server);
         return _failed ? 4 : 0;
@@ -379,6 +383,17 @@ internal sealed class LoadRun(LoadOptions options)
         }
 
         return totals;
+    }
+
+    /// <summary>
+    /// CPU time the whole machine spent busy (user, nice, system, irq, softirq, steal from /proc/stat), so what is left after
+    /// the processes of the run is the neighbours' (and the kernel's work for nobody in particular).
+    /// </summary>
+    private long MachineBusyMs()
+    {
+        var cpu = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        long Field(int i) => long.Parse(cpu[i], CultureInfo.InvariantCulture);
+        return (Field(1) + Field(2) + Field(3) + Field(6) + Field(7) + Field(8)) * 1000 / options.ClockTicks;
     }
 
     /// <summary>The fields of /proc/PID/stat from the 3rd on (state, ppid, …), or null when the process is gone.</summary>
