@@ -1,5 +1,9 @@
 #!/usr/bin/env bash
-# Helpers shared by bench/run.sh and bench/verify.sh (sourced, not run).
+# Helpers shared by bench/run.sh, bench/verify.sh and bench/inbound.sh (sourced, not run).
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(dirname "$BENCH_DIR")
+export BENCH_DIR # the wrk scripts read it
 
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
@@ -11,10 +15,12 @@ ensure_wrk() {
   }
 }
 
-# free_port: prints a loopback port nobody answers on.
+# free_port: prints a loopback port nobody answers on, below the kernel's ephemeral range (ip_local_port_range): a port
+# in that range can be the local end of a closing client connection and refuse to be bound a moment later.
 free_port() {
-  local candidate
-  for candidate in $(shuf -i 20000-60000 -n 100); do
+  local candidate low
+  low=$(awk '{ print $1 }' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+  for candidate in $(shuf -i "20000-$((low > 20100 ? low - 1 : 60000))" -n 100); do
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then echo "$candidate"; return 0; fi
   done
   log "no free port found"
@@ -45,3 +51,217 @@ number_of() { # number_of I -> "AREA EXCH LINE" of seeded contact I (same formul
   awk -v i="$1" 'BEGIN { split("212 646 917 718", A, " "); printf "%s %03d %04d\n", A[i % 4 + 1], 230 + int(i / 4) % 60, (int(i / 240) * 7919) % 10000 }'
 }
 
+
+# ---- Shared by the benchmarks that run whole servers (bench/run.sh, bench/verify.sh, bench/inbound.sh) -------------------
+
+# bench_knobs CONTACTS: the knobs every run shares, from BENCH_* (CONTACTS is the default number of contacts), and DLL.
+bench_knobs() {
+  DATABASES=${BENCH_DATABASES:-sqlite postgres}
+  CLIENTS=${BENCH_CLIENTS:-1 16 64}
+  CONTACTS=${BENCH_CONTACTS:-$1}
+  DURATION=${BENCH_DURATION:-15}
+  WARMUP=${BENCH_WARMUP:-3}
+  CONNECTIONS=${BENCH_CONNECTIONS:-32}
+  THREADS=${BENCH_THREADS:-2}
+  PG_SETTINGS=${BENCH_PG_SETTINGS:--c synchronous_commit=off -c max_connections=200}
+  DLL="$BENCH_DIR/../src/Vouch.Server/bin/Release/net10.0/Vouch.Server.dll"
+}
+
+# Globals kept here: WORK (the temporary folder), SERVER_PID, BENCH_PIDS (other processes to stop on exit),
+# PG_BIN / PG_DATA / PG_PORT (the throwaway cluster), DB_ARGS (the server's database arguments), KEY (the API key).
+
+# ensure_postgres: Debian's PostgreSQL when the databases to run include it and no server binaries are installed.
+ensure_postgres() {
+  [[ " $DATABASES " == *" postgres "* ]] || return 0
+  ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 && return 0
+  log "installing postgresql"
+  timeout 600 apt-get -o DPkg::Lock::Timeout=300 install -y postgresql >/dev/null || {
+    timeout 300 apt-get -o DPkg::Lock::Timeout=300 update >/dev/null &&
+      timeout 600 apt-get -o DPkg::Lock::Timeout=300 install -y postgresql >/dev/null
+  }
+}
+
+# build_release PROJECT...: Release builds, unless BENCH_SKIP_BUILD=1.
+build_release() {
+  [[ "${BENCH_SKIP_BUILD:-}" == 1 ]] && return 0
+  local project
+  for project; do
+    log "building Release: ${project#"$(dirname "$BENCH_DIR")/"}"
+    timeout 600 dotnet build -c Release "$project" -nologo -v q >&2
+  done
+}
+
+# bench_workdir PREFIX: makes WORK and stops everything started from here on exit.
+bench_workdir() {
+  WORK=$(mktemp -d "/tmp/$1.XXXXXX")
+  chmod 755 "$WORK" # the postgres user must reach its cluster folder inside
+  SERVER_PID="" BENCH_PIDS=() PG_BIN="" PG_DATA="" PG_PORT=""
+  : >"$WORK/results.txt"
+  trap bench_cleanup EXIT INT TERM
+}
+bench_cleanup() {
+  local pid
+  stop_server
+  for pid in "${BENCH_PIDS[@]}"; do stop_pid "$pid"; done
+  stop_postgres
+  if [[ "${BENCH_KEEP:-}" == 1 ]]; then log "kept $WORK"; else rm -rf "$WORK"; fi
+}
+
+# stop_pid PID: SIGTERM, up to 5 s, then SIGKILL; only the process this script started.
+stop_pid() {
+  local pid=$1
+  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 0
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+  kill -9 "$pid" 2>/dev/null || true
+}
+stop_server() { stop_pid "$SERVER_PID"; SERVER_PID=""; }
+
+as_postgres() { if [[ $(id -u) == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+stop_postgres() {
+  if [[ -n "$PG_DATA" && -f "$PG_DATA/postmaster.pid" ]]; then
+    timeout 60 bash -c "$(declare -f as_postgres); as_postgres '$PG_BIN/pg_ctl' -D '$PG_DATA' -m fast -w stop" >/dev/null 2>&1 || true
+  fi
+  PG_DATA=""
+}
+start_postgres() {
+  PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+  PG_DATA="$WORK/pg/data"
+  PG_PORT=$(free_port)
+  mkdir -p "$WORK/pg"
+  [[ $(id -u) == 0 ]] && chown postgres: "$WORK/pg"
+  log "PostgreSQL $("$PG_BIN/postgres" --version | awk '{ print $3 }'): throwaway cluster on 127.0.0.1:$PG_PORT ($PG_SETTINGS)"
+  timeout 120 bash -c "$(declare -f as_postgres); as_postgres '$PG_BIN/initdb' -D '$PG_DATA' --auth=trust --no-sync -U postgres" >"$WORK/pg-initdb.log" 2>&1 ||
+    { log "initdb failed"; cat "$WORK/pg-initdb.log" >&2; exit 1; }
+  timeout 120 bash -c "$(declare -f as_postgres); as_postgres '$PG_BIN/pg_ctl' -D '$PG_DATA' -l '$WORK/pg/server.log' -w -t 60 \
+    -o \"-c listen_addresses=127.0.0.1 -p $PG_PORT -k $WORK/pg $PG_SETTINGS\" start" >/dev/null ||
+    { log "PostgreSQL did not start"; cat "$WORK/pg/server.log" >&2; exit 1; }
+}
+
+cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.0f", ($14 + $15) * 1000 / hz }' "/proc/$1/stat"; } # user + system
+rss_mb() { awk '/^VmRSS:/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
+hwm_mb() { awk '/^VmHWM:/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
+
+# database_args DB DATA: sets DB_ARGS for a fresh database (SQLite in DATA; PostgreSQL: the cluster, started once, and a
+# new database vouch_bench in it; BENCH_PG_CONNECTION adds Npgsql connection-string options, e.g. "Max Auto Prepare=64").
+database_args() {
+  DB_ARGS=()
+  mkdir -p "$2"
+  [[ "$1" == postgres ]] || return 0
+  [[ -n "$PG_DATA" ]] || start_postgres
+  timeout 60 "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres vouch_bench
+  DB_ARGS=(--Database:Provider=postgres "--ConnectionStrings:Vouch=Host=127.0.0.1;Port=$PG_PORT;Database=vouch_bench;Username=postgres;Maximum Pool Size=100${BENCH_PG_CONNECTION:+;$BENCH_PG_CONNECTION}")
+}
+
+# init_tenant DB DATA: `init` a tenant; sets KEY (a write API key).
+init_tenant() {
+  log "[$1] init tenant"
+  local out
+  out=$(echo 'a long owner password for the bench' |
+    timeout 180 dotnet "$DLL" init --tenant "Bench MSP" --email owner@bench.test --Vouch:DataDirectory="$2" "${DB_ARGS[@]}" 2>&1) ||
+    { log "init failed:"; echo "$out" >&2; exit 1; }
+  KEY=$(grep -o 'vch_[A-Za-z0-9_-]*' <<<"$out" | head -n 1 || true)
+  [[ -n "$KEY" ]] || { log "init printed no API key:"; echo "$out" >&2; exit 1; }
+}
+
+# start_server DB BASE DATA [ARG...]: the Release server on BASE with DB_ARGS, BENCH_SERVER_ARGS and ARGs; waits for /healthz.
+start_server() {
+  local db=$1 base=$2 data=$3 i
+  shift 3
+  log "[$db] starting the server on $base"
+  # shellcheck disable=SC2086 # BENCH_SERVER_ARGS is a list of arguments
+  dotnet "$DLL" --urls="$base" --Vouch:DataDirectory="$data" --Logging:LogLevel:Default=Warning "${DB_ARGS[@]}" "$@" \
+    ${BENCH_SERVER_ARGS:-} >"$WORK/$db-server.log" 2>&1 &
+  SERVER_PID=$!
+  for i in $(seq 1 120); do
+    if curl -fsS --max-time 2 "$base/healthz" >/dev/null 2>&1; then return 0; fi
+    kill -0 "$SERVER_PID" 2>/dev/null || { log "server exited:"; tail -n 30 "$WORK/$db-server.log" >&2; exit 1; }
+    sleep 0.5
+  done
+  log "server not ready after 60 s"; tail -n 30 "$WORK/$db-server.log" >&2; exit 1
+}
+
+# fresh_server DB [ARG...]: a fresh database for DB under $WORK/DB, `init` (KEY), and the server on a free loopback port
+# with ARGs; sets DATA and BASE.
+fresh_server() {
+  local db=$1
+  shift
+  DATA="$WORK/$db"
+  database_args "$db" "$DATA"
+  init_tenant "$db" "$DATA"
+  BASE="http://127.0.0.1:$(free_port)"
+  start_server "$db" "$BASE" "$DATA" "$@"
+}
+
+# seed_contacts DB BASE COUNT OUT: imports COUNT contacts (gen_csv) through POST /api/v1/contacts/import with KEY and
+# writes OUT with one line per contact: its id and its mobile as written in the CSV ("id,(212) 245-1234").
+seed_contacts() {
+  local db=$1 base=$2 count=$3 out=$4 from to added refused
+  log "[$db] seeding $count contacts (one mobile each) through POST /api/v1/contacts/import"
+  : >"$out"
+  for ((from = 0; from < count; from += 10000)); do
+    to=$((from + 10000 < count ? from + 10000 : count))
+    gen_csv "$from" "$to" >"$WORK/seed.csv"
+    curl -sS --max-time 600 -o "$WORK/import.json" -w '%{http_code}' -H "Authorization: Bearer $KEY" -H 'Content-Type: text/csv' \
+      --data-binary @"$WORK/seed.csv" "$base/api/v1/contacts/import" >"$WORK/import.status"
+    [[ $(cat "$WORK/import.status") == 200 ]] || { log "import failed: $(cat "$WORK/import.status")"; head -c 2000 "$WORK/import.json" >&2; exit 1; }
+    added=$(grep -o '"added":[0-9]*' "$WORK/import.json" | head -n 1 | cut -d: -f2)
+    refused=$(grep -o '"refused":[0-9]*' "$WORK/import.json" | head -n 1 | cut -d: -f2)
+    [[ "$refused" == 0 && "$added" == $((to - from)) ]] || { log "import added $added, refused $refused of $((to - from)) rows"; exit 1; }
+    # The report lists the rows in file order: pair each contact id with the row's mobile number as written in the file.
+    paste -d, <(grep -o '"contactId":"[0-9a-f-]*"' "$WORK/import.json" | cut -d'"' -f4) <(tail -n +2 "$WORK/seed.csv" | cut -d, -f6) >>"$out"
+  done
+  [[ $(grep -c '^[0-9a-f-]\{36\},(' "$out") == "$count" ]] || { log "could not pair contact ids with numbers"; exit 1; }
+}
+
+# measure_healthz DB BASE: wrk on /healthz (warm-up, then the measured run) with the server's CPU time and RSS; appends
+# "DB healthz BENCH … server_cpu_ms=… rss_mb=…" to $WORK/results.txt.
+measure_healthz() {
+  local db=$1 base=$2 limit=$((DURATION + WARMUP + 60)) cpu0 line
+  wait_quiet
+  log "[$db] /healthz: warm-up ${WARMUP} s, then ${DURATION} s at $CONNECTIONS connections, $THREADS threads (wrk)"
+  timeout "$limit" wrk -t "$THREADS" -c "$CONNECTIONS" -d "${WARMUP}s" --timeout 5s -s "$BENCH_DIR/healthz.lua" "$base/healthz" \
+    >"$WORK/$db-healthz.warmup.txt" 2>&1 || { log "wrk failed"; cat "$WORK/$db-healthz.warmup.txt" >&2; exit 1; }
+  cpu0=$(cpu_ms "$SERVER_PID")
+  timeout "$limit" wrk -t "$THREADS" -c "$CONNECTIONS" -d "${DURATION}s" --timeout 5s --latency -s "$BENCH_DIR/healthz.lua" "$base/healthz" \
+    >"$WORK/$db-healthz.txt" 2>&1 || { log "wrk failed"; cat "$WORK/$db-healthz.txt" >&2; exit 1; }
+  line=$(grep '^BENCH ' "$WORK/$db-healthz.txt") || { log "wrk printed no result"; cat "$WORK/$db-healthz.txt" >&2; exit 1; }
+  line="$line server_cpu_ms=$(($(cpu_ms "$SERVER_PID") - cpu0)) rss_mb=$(rss_mb "$SERVER_PID")"
+  echo "$db healthz $line" >>"$WORK/results.txt"
+  log "[$db] healthz: ${line#BENCH }"
+}
+
+# machine_info: one line for the record (cores, CPU, kernel, .NET runtime, PostgreSQL, load average).
+machine_info() {
+  local pg="none"
+  ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 && pg=$("$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)/postgres" --version | awk '{ print $3 }')
+  log "machine: nproc $(nproc); $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo); kernel $(uname -r);" \
+    ".NET $(dotnet --list-runtimes 2>/dev/null | awk '/AspNetCore/ { v = $2 } END { print v }'); PostgreSQL $pg;" \
+    "load average $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+
+# wait_quiet: before a measured run, waits (at most BENCH_QUIET_MAX seconds, default 900) until no test run and no other
+# Vouch server is running on this shared machine (this script's own server does not count) and the machine as a whole
+# is below BENCH_QUIET_CPU percent busy (default 25: half a core of two) over 3 s.
+wait_quiet() {
+  local waited=0 others busy
+  while true; do
+    others=$(pgrep -f "testhost|vstest|dotnet test|Vouch.Server.dll" | grep -vx "${SERVER_PID:-none}" | tr '\n' ' ' || true)
+    busy=$(busy_percent 3)
+    [[ -z "${others// /}" && $busy -lt ${BENCH_QUIET_CPU:-25} ]] && break
+    ((waited % 60 == 0)) && log "waiting for the machine to be quiet (other test runs: ${others:-none}; ${busy}% busy)"
+    if ((waited >= ${BENCH_QUIET_MAX:-900})); then log "still busy after $waited s: measuring anyway"; return 0; fi
+    sleep 10
+    waited=$((waited + 10))
+  done
+  ((waited == 0)) || log "quiet after $waited s"
+}
+
+# busy_percent SECONDS: how busy all cores together were over SECONDS (user, nice, system, irq, softirq, steal), 0-100.
+busy_percent() {
+  local a b
+  a=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat)
+  sleep "$1"
+  b=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat)
+  awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " "); t = y[2] - x[2]; printf "%d", (t > 0 ? 100 * (y[1] - x[1]) / t : 0) }'
+}

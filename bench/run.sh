@@ -12,77 +12,19 @@
 # Only 127.0.0.1 is ever contacted; every step has a time limit; the server is stopped and the folder removed on exit.
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BENCH_DIR="$ROOT/bench"
-export BENCH_DIR
-CONTACTS=${BENCH_CONTACTS:-5000}
-CONNECTIONS=${BENCH_CONNECTIONS:-32}
-THREADS=${BENCH_THREADS:-2}
-DURATION=${BENCH_DURATION:-15}
-WARMUP=${BENCH_WARMUP:-3}
-DLL="$ROOT/src/Vouch.Server/bin/Release/net10.0/Vouch.Server.dll"
-
 # shellcheck source=bench/lib.sh
-source "$BENCH_DIR/lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh" # sets ROOT and BENCH_DIR
+bench_knobs 5000
 ensure_wrk
 
-if [[ "${BENCH_SKIP_BUILD:-}" != 1 ]]; then
-  log "building Release"
-  dotnet build -c Release "$ROOT/src/Vouch.Server" -nologo -v q >&2
-fi
-
-WORK=$(mktemp -d /tmp/vouch-bench.XXXXXX)
-SERVER_PID=""
-cleanup() {
-  if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill "$SERVER_PID" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$SERVER_PID" 2>/dev/null || true
-  fi
-  if [[ "${BENCH_KEEP:-}" == 1 ]]; then log "kept $WORK"; else rm -rf "$WORK"; fi
-}
-trap cleanup EXIT INT TERM
-
-# A free loopback port: one nobody answers on.
-PORT=$(free_port)
-BASE="http://127.0.0.1:$PORT"
-
-log "init tenant in $WORK/data"
-INIT_OUT=$(echo 'a long owner password for the bench' |
-  timeout 120 dotnet "$DLL" init --tenant "Bench MSP" --email owner@bench.test --Vouch:DataDirectory="$WORK/data" 2>&1)
-KEY=$(grep -o 'vch_[A-Za-z0-9_-]*' <<<"$INIT_OUT" | head -n 1 || true)
-[[ -n "$KEY" ]] || { log "init printed no API key:"; echo "$INIT_OUT" >&2; exit 1; }
+build_release "$ROOT/src/Vouch.Server"
+bench_workdir vouch-bench
+fresh_server sqlite
 AUTH="Authorization: Bearer $KEY"
 
-log "starting the server on $BASE"
-# shellcheck disable=SC2086 # BENCH_SERVER_ARGS is a list of arguments
-dotnet "$DLL" --urls="$BASE" --Vouch:DataDirectory="$WORK/data" --Logging:LogLevel:Default=Warning \
-  ${BENCH_SERVER_ARGS:-} >"$WORK/server.log" 2>&1 &
-SERVER_PID=$!
-for i in $(seq 1 120); do
-  if curl -fsS --max-time 2 "$BASE/healthz" >/dev/null 2>&1; then break; fi
-  kill -0 "$SERVER_PID" 2>/dev/null || { log "server exited:"; tail -n 30 "$WORK/server.log" >&2; exit 1; }
-  [[ $i -lt 120 ]] || { log "server not ready after 60 s"; tail -n 30 "$WORK/server.log" >&2; exit 1; }
-  sleep 0.5
-done
-
-log "seeding $CONTACTS contacts through POST /api/v1/contacts/import"
 SEED_START=$(date +%s.%N)
-ADDED=0
-for ((from = 0; from < CONTACTS; from += 10000)); do
-  to=$((from + 10000 < CONTACTS ? from + 10000 : CONTACTS))
-  gen_csv "$from" "$to" >"$WORK/seed.csv"
-  curl -sS --max-time 600 -o "$WORK/import.json" -w '%{http_code}' -H "$AUTH" -H 'Content-Type: text/csv' \
-    --data-binary @"$WORK/seed.csv" "$BASE/api/v1/contacts/import" >"$WORK/import.status"
-  [[ $(cat "$WORK/import.status") == 200 ]] || { log "import failed: $(cat "$WORK/import.status")"; head -c 2000 "$WORK/import.json" >&2; exit 1; }
-  added=$(grep -o '"added":[0-9]*' "$WORK/import.json" | head -n 1 | cut -d: -f2)
-  refused=$(grep -o '"refused":[0-9]*' "$WORK/import.json" | head -n 1 | cut -d: -f2)
-  [[ "$refused" == 0 ]] || { log "import refused $refused rows"; grep -o '"outcome":"refused"[^}]*}[^}]*}' "$WORK/import.json" | head -n 5 >&2; exit 1; }
-  ADDED=$((ADDED + added))
-done
-SEED_SECS=$(awk -v s="$SEED_START" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
-[[ "$ADDED" == "$CONTACTS" ]] || { log "expected $CONTACTS contacts added, got $ADDED"; exit 1; }
-log "seeded $ADDED contacts in ${SEED_SECS} s"
+seed_contacts sqlite "$BASE" "$CONTACTS" "$WORK/contacts.csv"
+log "seeded $CONTACTS contacts in $(awk -v s="$SEED_START" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }') s"
 
 # Phone searches: 64 seeded numbers spread over the data set, in formats other than the stored "(212) 245-1234":
 # "+1-212-245-1234", "212.245.1234" and "1 212 245 1234" (URL-encoded).
@@ -133,7 +75,6 @@ run_wrk() {
   log "$name: ${line#BENCH }"
 }
 
-: >"$WORK/results.txt"
 run_wrk healthz /healthz healthz.lua
 run_wrk search-phone /api/v1/contacts search.lua "$AUTH" -- "${PHONE_TERMS[@]}"
 run_wrk search-name /api/v1/contacts search.lua "$AUTH" -- "${NAME_TERMS[@]}"

@@ -7,6 +7,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
+using Bench;
 
 namespace VerifyLoad;
 
@@ -43,16 +44,7 @@ internal static partial class Program
             return 2;
         }
 
-        using var handler = new SocketsHttpHandler
-        {
-            MaxConnectionsPerServer = options.Clients,
-            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
-            UseCookies = false,
-            UseProxy = false,
-            AllowAutoRedirect = false,
-            AutomaticDecompression = DecompressionMethods.None,
-        };
+        using var handler = BenchHttp.Handler(options.Clients);
         using var http = new HttpClient(handler) { BaseAddress = options.BaseUrl, Timeout = TimeSpan.FromSeconds(10) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.ApiKey);
 
@@ -237,26 +229,10 @@ internal sealed class Run(Options options, Program.Contact[] contacts, HttpClien
     {
         var total = _samples.Select(s => s.TotalMs).Order().ToArray();
         var errors = _errors.Values.Sum();
-        string P(IEnumerable<double> values, double q)
-        {
-            var sorted = values as double[] ?? values.Order().ToArray();
-            if (sorted.Length == 0)
-            {
-                return "nan";
-            }
-
-            var index = Math.Clamp((int)Math.Ceiling(q / 100.0 * sorted.Length) - 1, 0, sorted.Length - 1);
-            return sorted[index].ToString("F2", CultureInfo.InvariantCulture);
-        }
+        static string P(IEnumerable<double> values, double q) => Percentile.Of(values, q);
 
         var inv = CultureInfo.InvariantCulture;
-        var line = new StringBuilder("BENCH")
-            .Append(inv, $" clients={options.Clients}")
-            .Append(inv, $" roundtrips={total.Length}")
-            .Append(inv, $" rps={total.Length / options.DurationSeconds:F1}")
-            .Append(inv, $" p50_ms={P(total, 50)} p90_ms={P(total, 90)} p99_ms={P(total, 99)}")
-            .Append(inv, $" max_ms={(total.Length == 0 ? "nan" : total[^1].ToString("F2", inv))}")
-            .Append(inv, $" errors={errors}")
+        var line = BenchLine.Start(options.Clients, "roundtrips", total, options.DurationSeconds, errors)
             .Append(inv, $" create_p50_ms={P(_samples.Select(s => s.CreateMs).Order().ToArray(), 50)} create_p99_ms={P(_samples.Select(s => s.CreateMs).Order().ToArray(), 99)}")
             .Append(inv, $" outbox_p50_ms={P(_samples.Select(s => s.OutboxMs).Order().ToArray(), 50)} outbox_p99_ms={P(_samples.Select(s => s.OutboxMs).Order().ToArray(), 99)}")
             .Append(inv, $" code_p50_ms={P(_samples.Select(s => s.CodeMs).Order().ToArray(), 50)} code_p99_ms={P(_samples.Select(s => s.CodeMs).Order().ToArray(), 99)}")
@@ -299,40 +275,9 @@ internal sealed record Options(Uri BaseUrl, string ApiKey, string ContactsFile, 
 
     public static Options Parse(string[] args)
     {
-        var values = new Dictionary<string, string>();
-        var verbose = false;
-        for (var i = 0; i < args.Length; i++)
-        {
-            if (args[i] == "--verbose")
-            {
-                verbose = true;
-            }
-            else if (args[i].StartsWith("--", StringComparison.Ordinal) && i + 1 < args.Length)
-            {
-                values[args[i][2..]] = args[++i];
-            }
-            else
-            {
-                throw new ArgumentException($"unexpected argument '{args[i]}'");
-            }
-        }
-
-        string Required(string name) => values.TryGetValue(name, out var v) && v.Length > 0 ? v : throw new ArgumentException($"--{name} is required");
-        double Number(string name, double fallback) => values.TryGetValue(name, out var v) ? double.Parse(v, CultureInfo.InvariantCulture) : fallback;
-
-        var baseUrl = new Uri(Required("base"));
-        if (!IPAddress.TryParse(baseUrl.Host, out var address) || !IPAddress.IsLoopback(address))
-        {
-            throw new ArgumentException("--base must be a loopback address (127.0.0.1 or ::1)");
-        }
-
-        var clients = (int)Number("clients", 16);
-        if (clients < 1)
-        {
-            throw new ArgumentException("--clients must be at least 1");
-        }
-
-        return new Options(baseUrl, Required("key"), Required("contacts"), clients, Number("duration", 15), Number("warmup", 3),
-            (int)Number("poll-ms", 2), (int)Number("page-size", Math.Clamp(clients * 2, 4, 100)), (int)Number("timeout-ms", 10000), verbose);
+        var a = BenchArgs.Parse(args, "verbose");
+        var clients = a.Count("clients", 16, 1);
+        return new Options(a.Loopback("base"), a.Required("key"), a.Required("contacts"), clients, a.Number("duration", 15), a.Number("warmup", 3),
+            (int)a.Number("poll-ms", 2), (int)a.Number("page-size", Math.Clamp(clients * 2, 4, 100)), (int)a.Number("timeout-ms", 10000), a.Flag("verbose"));
     }
 }
