@@ -91,8 +91,13 @@ public sealed class ReceiveSms(
                 break;
         }
 
-        audit.Record("sms.received", "inbound_message", message.Id.ToString(),
-            $"{Describe(keyword)} from {from} to {number.E164} ({sms.Provider} {sms.ProviderMessageId}): {message.Outcome}");
+        // A text that started or answered a caller check is logged by that entry (with the sender); any other, once here.
+        if (change is null)
+        {
+            audit.Record("sms.received", "inbound_message", message.Id.ToString(),
+                $"{Describe(keyword)} from {from} to {number.E164} ({sms.Provider} {sms.ProviderMessageId}): {message.Outcome}");
+        }
+
         try
         {
             await db.SaveChangesAsync(ct);

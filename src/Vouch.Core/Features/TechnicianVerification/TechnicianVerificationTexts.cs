@@ -64,7 +64,7 @@ public sealed class TechnicianVerificationTexts(
         replies.Send(text, SmsTexts.Code(text.Profile.MspName, code, settings.TechnicianLifetimeMinutes));
         text.Message.Handled("technician verification requested: code sent", id);
         audit.Record("technician_verification.requested", "technician_verification", id.ToString(),
-            $"#verify from {text.From} (contact {contact.Id}) to {text.Number.E164}; code sent, expires {verification.ExpiresAt:HH:mm} UTC");
+            $"#verify from {text.From} (contact {contact.Id}) to {text.Number.E164}, {Received(text)}; code sent, expires {verification.ExpiresAt:HH:mm} UTC");
         return new TechnicianVerificationChanged(tenantId, id, verification.Status);
     }
 
@@ -88,10 +88,12 @@ public sealed class TechnicianVerificationTexts(
         replies.Send(text, confirm ? SmsTexts.Confirmed(text.Profile.MspName) : SmsTexts.Rejected(text.Profile.MspName));
         text.Message.Handled(confirm ? "confirmed the technician" : "rejected the caller: admins alerted", verification.Id);
         audit.Record(confirm ? "technician_verification.confirmed" : "technician_verification.rejected", "technician_verification",
-            verification.Id.ToString(), $"{keyword} from {text.From}" + (verification.TicketReference is { } t ? $", ticket {t}" : ", not claimed"));
+            verification.Id.ToString(), $"{keyword} from {text.From}, {Received(text)}" + (verification.TicketReference is { } t ? $", ticket {t}" : ", not claimed"));
         await outcomes.RecordAsync(verification, text.Profile, ct);
         return new TechnicianVerificationChanged(verification.TenantId, verification.Id, verification.Status, Alert: !confirm);
     }
+
+    private static string Received(InboundText text) => $"text {text.Message.Id} ({text.Message.Provider} {text.Message.ProviderMessageId})";
 
     private TechnicianVerificationChanged? Refuse(InboundText text, string reason)
     {

@@ -60,6 +60,9 @@ public abstract class TechnicianVerificationTests<TFactory>(TFactory factory) wh
         Assert.True(ticket.Notes.All(n => n.IsInternal));
         var actions = await AuditAsync(tenant, request.Id);
         Assert.Superset(new HashSet<string> { "technician_verification.requested", "technician_verification.claimed", "technician_verification.confirmed" }, actions);
+        var requested = (await (await tenant.Api.GetAsync("/api/v1/audit?action=technician_verification.requested")).ReadAsync<Page<AuditEntryView>>()).Items.Single();
+        Assert.Contains($"#verify from {Mobile}", requested.Detail, StringComparison.Ordinal);
+        Assert.Contains(verify.Id.ToString(), requested.Detail, StringComparison.Ordinal);
         var received = await (await tenant.Api.GetAsync("/api/v1/inbound-messages")).ReadAsync<Page<InboundMessageView>>();
         Assert.Equal([SmsKeyword.Confirm, SmsKeyword.Verify], received.Items.Select(m => m.Keyword));
         Assert.All(received.Items, m => Assert.StartsWith("SIM", m.ProviderMessageId, StringComparison.Ordinal));
