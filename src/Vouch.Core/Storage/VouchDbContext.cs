@@ -10,6 +10,7 @@ using Vouch.Core.Features.Delivery;
 using Vouch.Core.Features.Directory;
 using Vouch.Core.Features.InboundSms;
 using Vouch.Core.Features.PhoneNumbers;
+using Vouch.Core.Features.SecureSend;
 using Vouch.Core.Features.TechnicianVerification;
 using Vouch.Core.Features.Tenancy;
 using Vouch.Core.Features.Tickets;
@@ -73,6 +74,8 @@ public sealed class VouchDbContext(DbContextOptions<VouchDbContext> options) : I
     public DbSet<InboundMessage> InboundMessages => Set<InboundMessage>();
 
     public DbSet<TechnicianVerification> TechnicianVerifications => Set<TechnicianVerification>();
+
+    public DbSet<Secret> Secrets => Set<Secret>();
 
     public DbSet<Ticket> Tickets => Set<Ticket>();
 
@@ -210,6 +213,7 @@ public sealed class VouchDbContext(DbContextOptions<VouchDbContext> options) : I
         configurationBuilder.Properties<PhoneNumberPurpose>().HaveConversion<string>().HaveMaxLength(20);
         configurationBuilder.Properties<SmsKeyword>().HaveConversion<string>().HaveMaxLength(20);
         configurationBuilder.Properties<TechnicianVerificationStatus>().HaveConversion<string>().HaveMaxLength(20);
+        configurationBuilder.Properties<SecretState>().HaveConversion<string>().HaveMaxLength(20);
         configurationBuilder.Properties<SmtpSecurity>().HaveConversion<string>().HaveMaxLength(20);
         configurationBuilder.Properties<TicketPriority>().HaveConversion<string>().HaveMaxLength(20);
         configurationBuilder.Properties<NoteAuthorKind>().HaveConversion<string>().HaveMaxLength(20);
@@ -412,6 +416,19 @@ public sealed class VouchDbContext(DbContextOptions<VouchDbContext> options) : I
             b.HasIndex(v => new { v.TenantId, v.Status, v.CreatedAt });
             b.HasIndex(v => new { v.Status, v.ExpiresAt });
             b.HasOne<Tenant>().WithMany().HasForeignKey(v => v.TenantId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<Secret>(b =>
+        {
+            b.Property(x => x.TokenHash).HasMaxLength(64);
+            b.Property(x => x.Envelope).HasMaxLength(SecretEnvelope.MaxContentBytes * 2);
+            b.Property(x => x.Label).HasMaxLength(Secret.MaxLabelLength);
+            b.Property(x => x.CreatedByName).HasMaxLength(256);
+            b.Property(x => x.Reveals).IsConcurrencyToken();
+            b.HasIndex(x => x.TokenHash).IsUnique();
+            b.HasIndex(x => new { x.State, x.ExpiresAt });
+            b.HasIndex(x => new { x.TenantId, x.CreatedAt });
+            b.HasOne<Tenant>().WithMany().HasForeignKey(x => x.TenantId).OnDelete(DeleteBehavior.Restrict);
         });
 
         builder.Entity<Ticket>(b =>

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Vouch.Core.Features.Delivery;
 using Vouch.Core.Features.InboundSms;
 using Vouch.Core.Features.PhoneNumbers;
+using Vouch.Core.Features.SecureSend;
 using Vouch.Core.Features.TechnicianVerification;
 using Vouch.Core.Features.Tenancy;
 using Vouch.Core.Features.Verification;
@@ -39,6 +40,7 @@ public static class Delivery
         services.AddScoped<IPublicAddress, RequestPublicAddress>();
         services.AddSingleton<IVerificationNotifier, HubVerificationNotifier>();
         services.AddSingleton<InboundNumbers>();
+        services.AddScoped<SecretLinks>();
         services.AddScoped<SmsReplies>();
         services.AddScoped<TechnicianVerificationTexts>();
         services.AddScoped<TechnicianVerificationOutcomes>();
@@ -68,7 +70,7 @@ internal sealed class RequestPublicAddress(IOptions<VouchOptions> options, IHttp
 }
 
 /// <summary>
-/// Delivers queued messages and closes expired verifications. Woken at once by a send on this node; otherwise it polls,
+/// Delivers queued messages, closes expired verifications and caller checks, and deletes secrets that are over. Woken at once by a send on this node; otherwise it polls,
 /// which picks up retries that fell due and rows queued by other nodes.
 /// </summary>
 internal sealed partial class DeliveryWorker(IServiceProvider services, DeliverySignal signal, ILogger<DeliveryWorker> logger) : BackgroundService
@@ -94,6 +96,7 @@ internal sealed partial class DeliveryWorker(IServiceProvider services, Delivery
                     lastSweep = DateTime.UtcNow;
                     await RunAsync<ExpireVerifications>((h, ct) => h.HandleAsync(200, ct), stoppingToken);
                     await RunAsync<ExpireTechnicianVerifications>((h, ct) => h.HandleAsync(200, ct), stoppingToken);
+                    await RunAsync<SweepSecrets>((h, ct) => h.HandleAsync(500, ct), stoppingToken);
                 }
 
                 await signal.WaitAsync(Poll, stoppingToken);

@@ -12,6 +12,7 @@ using Vouch.Server.Api;
 using Vouch.Server.Features.Audit;
 using Vouch.Server.Features.Delivery;
 using Vouch.Server.Features.InboundSms;
+using Vouch.Server.Features.SecureSend;
 using Vouch.Server.Features.TechnicianVerification;
 using Vouch.Server.Features.Directory;
 using Vouch.Server.Features.PhoneNumbers;
@@ -69,6 +70,7 @@ public static class VouchApp
             o.Conventions.AllowAnonymousToPage("/Tenancy/Setup");
             o.Conventions.AllowAnonymousToPage("/Shared/Error");
             o.Conventions.AllowAnonymousToPage("/Verification/Link");
+            o.Conventions.AllowAnonymousToPage("/SecureSend/SecretLink");
         });
         builder.Services.AddRateLimiter(o =>
         {
@@ -105,6 +107,7 @@ public static class VouchApp
         app.MapTicketsApi();
         app.MapTechnicianVerificationsApi();
         app.MapInboundSmsApi();
+        app.MapSecretsApi();
         app.MapPhoneNumbersApi();
         app.MapHub<VerificationHub>(VerificationHub.Path);
         app.MapRazorPages();

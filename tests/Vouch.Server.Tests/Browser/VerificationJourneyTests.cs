@@ -1,14 +1,5 @@
-using System.Net;
-using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using Vouch.Core.Features.Directory;
-using Vouch.Core.Features.Tenancy;
 using Vouch.Server.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
 
@@ -17,7 +8,7 @@ namespace Vouch.Server.Tests.Browser;
 /// <summary>A technician verifies a caller from the contact's page, in a real Chromium against the real server on Kestrel.</summary>
 public sealed partial class VerificationJourneyTests
 {
-    private const string Password = "a long enough password";
+    private const string Password = KestrelVouch.Password;
 
     [Fact]
     public async Task EmailLink_ContactPressesValidate_ShieldTurnsGreenWithoutReload()
@@ -177,75 +168,5 @@ public sealed partial class VerificationJourneyTests
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex("/$"));
         return page;
-    }
-
-
-
-
-
-    /// <summary>The real host on Kestrel at a free loopback port, on a fresh SQLite data directory.</summary>
-    private sealed class KestrelVouch : WebApplicationFactory<Program>
-    {
-        private readonly DirectoryInfo _data = Directory.CreateTempSubdirectory("vouch-browser-");
-
-        public string Start()
-        {
-            UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-            StartServer();
-            var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
-            return addresses.Single();
-        }
-
-        private string? _ownerKey;
-
-        /// <summary>An API client with the Owner's write key (after <see cref="TechnicianWithContactAsync"/>).</summary>
-        public HttpClient OwnerApi(string baseUrl)
-        {
-            var api = new HttpClient { BaseAddress = new Uri(baseUrl) };
-            api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _ownerKey);
-            return api;
-        }
-
-        /// <summary>A tenant with a technician and a contact who has one mobile number and one e-mail address.</summary>
-        public async Task<(string TechnicianEmail, Guid ContactId)> TechnicianWithContactAsync(string baseUrl)
-        {
-            CreatedTenant tenant;
-            await using (var scope = Services.CreateAsyncScope())
-            {
-                var created = await scope.ServiceProvider.GetRequiredService<CreateTenant>()
-                    .HandleAsync(new CreateTenantRequest("Acme IT", "olga@acme.test", "Olga Owner", Password, "US", IssueApiKey: true), CancellationToken.None);
-                Assert.True(created.Succeeded, created.Failure?.ToString());
-                tenant = created.Value!;
-                _ownerKey = tenant.ApiKey;
-            }
-
-            using var api = new HttpClient { BaseAddress = new Uri(baseUrl) };
-            api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tenant.ApiKey);
-            const string technician = "tess@acme.test";
-            (await api.PostJsonAsync("/api/v1/members", new { email = technician, displayName = "Tess Tech", password = Password, role = "technician" })).EnsureSuccessStatusCode();
-            var contact = await (await api.PostJsonAsync("/api/v1/contacts", new
-            {
-                firstName = "Pat",
-                lastName = "Example",
-                emails = new[] { new { address = "pat@contoso.com" } },
-                phones = new[] { new { number = "+1 415-555-0199", type = "mobile" } },
-            })).ReadAsync<ContactView>(HttpStatusCode.Created);
-            // Ticket #1, which the code journey names so the outcome is noted on it.
-            var company = await (await api.PostJsonAsync("/api/v1/companies", new { name = "Contoso" })).ReadAsync<CompanyView>(HttpStatusCode.Created);
-            (await api.PostJsonAsync("/api/v1/tickets", new { companyId = company.Id, summary = "Password reset" })).EnsureSuccessStatusCode();
-            return (technician, contact.Id);
-        }
-
-        public override async ValueTask DisposeAsync()
-        {
-            await base.DisposeAsync();
-            _data.Delete(recursive: true);
-        }
-
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseEnvironment("Testing");
-            builder.UseSetting("Vouch:DataDirectory", _data.FullName);
-        }
     }
 }

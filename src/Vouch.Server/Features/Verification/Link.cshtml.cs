@@ -1,7 +1,7 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Vouch.Core.Features.Verification;
+using Vouch.Server.Features.Shared;
 
 namespace Vouch.Server.Features.Verification;
 
@@ -39,25 +39,5 @@ public sealed class LinkModel(VerificationLinks links, VerificationLimits limits
         return Page();
     }
 
-    private IActionResult? Limited()
-    {
-        // Links are not indexed or cached anywhere: each carries a one-time secret.
-        Response.Headers["Referrer-Policy"] = "no-referrer";
-        Response.Headers.CacheControl = "no-store";
-        Response.Headers["X-Robots-Tag"] = "noindex";
-        var address = HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        if (limits.TryLinkRequest(address) is not { } wait)
-        {
-            return null;
-        }
-
-        var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
-        Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        return new ContentResult
-        {
-            StatusCode = StatusCodes.Status429TooManyRequests,
-            ContentType = "text/plain; charset=utf-8",
-            Content = $"Too many requests from your address. Try again in {seconds} seconds.",
-        };
-    }
+    private IActionResult? Limited() => PublicLinkGuard.Apply(HttpContext, limits);
 }

@@ -12,6 +12,7 @@ using Vouch.Core.Features.Directory;
 using Vouch.Core.Features.PhoneNumbers;
 using Vouch.Core.Features.Tenancy;
 using Vouch.Core.Features.InboundSms;
+using Vouch.Core.Features.SecureSend;
 using Vouch.Core.Features.TechnicianVerification;
 using Vouch.Core.Features.Tickets;
 using Vouch.Server.Tests.Infrastructure;
@@ -53,6 +54,7 @@ public abstract class TenantIsolationTests<TFactory>(TFactory factory) where TFa
         {
             number = Texting.NewNumber(), provider = "twilio", label = "Victim line", twilioAccountSid = "AC0123456789abcdef0123456789abcdef", twilioAuthToken = "victim-token",
         })).ReadAsync<PhoneNumberView>(HttpStatusCode.Created);
+        var secret = await (await victim.Api.PostJsonAsync("/api/v1/secrets", new { text = "victim secret", contactId = contact.Id })).ReadAsync<CreatedSecret>(HttpStatusCode.Created);
         // A caller check started by the victim's contact texting #verify to the victim's number.
         var victimNumber = Texting.NewNumber();
         await factory.AddNumberAsync(victim, victimNumber);
@@ -65,7 +67,7 @@ public abstract class TenantIsolationTests<TFactory>(TFactory factory) where TFa
             await Task.Delay(50);
         }
 
-        var snapshot = await SnapshotAsync(victim.Api, company.Id, contact.Id, verification.Id, ticket.Id, techRequest);
+        var snapshot = await SnapshotAsync(victim.Api, company.Id, contact.Id, verification.Id, ticket.Id, techRequest, secret.Secret.Id);
         var api = intruder.Api;
         var covered = new HashSet<string>(StringComparer.Ordinal);
 
@@ -95,6 +97,10 @@ public abstract class TenantIsolationTests<TFactory>(TFactory factory) where TFa
         await (await Call("POST", "/api/v1/verifications", "/api/v1/verifications", Json(new { contactId = contact.Id, channel = "sms_code", destination = "+14155550177" })))
             .ProblemAsync(HttpStatusCode.NotFound);
 
+        await (await Call("GET", "/api/v1/secrets/{id:guid}", $"/api/v1/secrets/{secret.Secret.Id}")).ProblemAsync(HttpStatusCode.NotFound);
+        await (await Call("DELETE", "/api/v1/secrets/{id:guid}", $"/api/v1/secrets/{secret.Secret.Id}")).ProblemAsync(HttpStatusCode.NotFound);
+        var secretProblem = await (await Call("POST", "/api/v1/secrets", "/api/v1/secrets", Json(new { text = "x", contactId = contact.Id }))).ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal("no such contact", secretProblem["contactId"].Single());
         await (await Call("GET", "/api/v1/tech-verifications/{id:guid}", $"/api/v1/tech-verifications/{techRequest}")).ProblemAsync(HttpStatusCode.NotFound);
         await (await Call("POST", "/api/v1/tech-verifications/{id:guid}/claim", $"/api/v1/tech-verifications/{techRequest}/claim", Json(new { }))).ProblemAsync(HttpStatusCode.NotFound);
         await (await Call("POST", "/api/v1/tech-verifications/{id:guid}/cancel", $"/api/v1/tech-verifications/{techRequest}/cancel")).ProblemAsync(HttpStatusCode.NotFound);
@@ -182,7 +188,7 @@ public abstract class TenantIsolationTests<TFactory>(TFactory factory) where TFa
             .ReadAsync<MemberView>(HttpStatusCode.Created);
         (await Call("POST", "/api/v1/api-keys", "/api/v1/api-keys", Json(new { name = "mine", scope = "read" }))).EnsureSuccessStatusCode();
 
-        Assert.Equal(snapshot, await SnapshotAsync(victim.Api, company.Id, contact.Id, verification.Id, ticket.Id, techRequest));
+        Assert.Equal(snapshot, await SnapshotAsync(victim.Api, company.Id, contact.Id, verification.Id, ticket.Id, techRequest, secret.Secret.Id));
         Assert.Null((await (await victim.Api.GetAsync("/api/v1/settings/delivery")).ReadAsync<DeliverySettingsView>()).SmtpHost);
         Assert.Equal(3, (await (await victim.Api.GetAsync("/api/v1/settings/verification")).ReadAsync<VerificationSettingsView>()).LifetimeMinutes);
         Assert.Equal(["Open", "Done"], (await (await victim.Api.GetAsync("/api/v1/settings/tickets")).ReadAsync<TicketSettingsView>()).Statuses.Select(x => x.Name));
@@ -196,7 +202,7 @@ public abstract class TenantIsolationTests<TFactory>(TFactory factory) where TFa
             .Where(e => e.RoutePattern.RawText?.StartsWith("/api/v1", StringComparison.Ordinal) == true)
             .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []).Select(m => $"{m} {e.RoutePattern.RawText!.TrimEnd('/')}"))
             .ToHashSet(StringComparer.Ordinal);
-        Assert.Equal(51, apiEndpoints.Count);
+        Assert.Equal(54, apiEndpoints.Count);
         Assert.Equal(apiEndpoints.Order(StringComparer.Ordinal), covered.Order(StringComparer.Ordinal));
     }
 
@@ -217,9 +223,10 @@ public abstract class TenantIsolationTests<TFactory>(TFactory factory) where TFa
         }
     }
 
-    private static async Task<string> SnapshotAsync(HttpClient api, Guid companyId, Guid contactId, Guid verificationId, Guid ticketId, Guid techRequestId) =>
+    private static async Task<string> SnapshotAsync(HttpClient api, Guid companyId, Guid contactId, Guid verificationId, Guid ticketId, Guid techRequestId, Guid secretId) =>
         await (await api.GetAsync($"/api/v1/verifications/{verificationId}")).Content.ReadAsStringAsync()
         + await (await api.GetAsync($"/api/v1/tech-verifications/{techRequestId}")).Content.ReadAsStringAsync()
+        + await (await api.GetAsync($"/api/v1/secrets/{secretId}")).Content.ReadAsStringAsync()
         + await (await api.GetAsync("/api/v1/inbound-messages")).Content.ReadAsStringAsync()
         + await (await api.GetAsync($"/api/v1/tickets/{ticketId}")).Content.ReadAsStringAsync()
         + await (await api.GetAsync("/api/v1/tickets?state=")).Content.ReadAsStringAsync()

@@ -282,6 +282,38 @@ namespace Vouch.Data.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "Secrets",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TokenHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Envelope = table.Column<string>(type: "TEXT", maxLength: 131072, nullable: true),
+                    SingleUse = table.Column<bool>(type: "INTEGER", nullable: false),
+                    State = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ExpiresAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ContactId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    Label = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    CreatedByKind = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    CreatedById = table.Column<Guid>(type: "TEXT", nullable: true),
+                    CreatedByName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    Reveals = table.Column<int>(type: "INTEGER", nullable: false),
+                    LastRevealedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    EndedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Secrets", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Secrets_Tenants_TenantId",
+                        column: x => x.TenantId,
+                        principalTable: "Tenants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "SmsOptOuts",
                 columns: table => new
                 {
@@ -797,6 +829,22 @@ namespace Vouch.Data.Sqlite.Migrations
                 column: "TenantId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_Secrets_State_ExpiresAt",
+                table: "Secrets",
+                columns: new[] { "State", "ExpiresAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Secrets_TenantId_CreatedAt",
+                table: "Secrets",
+                columns: new[] { "TenantId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Secrets_TokenHash",
+                table: "Secrets",
+                column: "TokenHash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_TechnicianVerifications_Status_ExpiresAt",
                 table: "TechnicianVerifications",
                 columns: new[] { "Status", "ExpiresAt" });
@@ -916,6 +964,9 @@ namespace Vouch.Data.Sqlite.Migrations
 
             migrationBuilder.DropTable(
                 name: "PhoneNumbers");
+
+            migrationBuilder.DropTable(
+                name: "Secrets");
 
             migrationBuilder.DropTable(
                 name: "ServerKeys");

@@ -284,6 +284,38 @@ namespace Vouch.Data.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "Secrets",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
+                    TokenHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Envelope = table.Column<string>(type: "character varying(131072)", maxLength: 131072, nullable: true),
+                    SingleUse = table.Column<bool>(type: "boolean", nullable: false),
+                    State = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    ExpiresAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    ContactId = table.Column<Guid>(type: "uuid", nullable: true),
+                    Label = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    CreatedByKind = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    CreatedById = table.Column<Guid>(type: "uuid", nullable: true),
+                    CreatedByName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    Reveals = table.Column<int>(type: "integer", nullable: false),
+                    LastRevealedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    EndedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Secrets", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Secrets_Tenants_TenantId",
+                        column: x => x.TenantId,
+                        principalTable: "Tenants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "SmsOptOuts",
                 columns: table => new
                 {
@@ -799,6 +831,22 @@ namespace Vouch.Data.Postgres.Migrations
                 column: "TenantId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_Secrets_State_ExpiresAt",
+                table: "Secrets",
+                columns: new[] { "State", "ExpiresAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Secrets_TenantId_CreatedAt",
+                table: "Secrets",
+                columns: new[] { "TenantId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Secrets_TokenHash",
+                table: "Secrets",
+                column: "TokenHash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_TechnicianVerifications_Status_ExpiresAt",
                 table: "TechnicianVerifications",
                 columns: new[] { "Status", "ExpiresAt" });
@@ -918,6 +966,9 @@ namespace Vouch.Data.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "PhoneNumbers");
+
+            migrationBuilder.DropTable(
+                name: "Secrets");
 
             migrationBuilder.DropTable(
                 name: "ServerKeys");

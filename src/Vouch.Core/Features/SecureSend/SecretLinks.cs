@@ -1,0 +1,111 @@
+using Microsoft.EntityFrameworkCore;
+using Vouch.Core.Features.Audit;
+using Vouch.Core.Features.Tenancy;
+using Vouch.Core.Storage;
+
+namespace Vouch.Core.Features.SecureSend;
+
+/// <summary>What the public page shows before Reveal: the MSP's name, or nothing at all for a link that cannot be revealed.</summary>
+public sealed record SecretPageView(bool Available, string? MspName, string? PrimaryColor, string? LogoUrl, bool SingleUse = true);
+
+/// <summary>
+/// The public side of a secret link. Opening the page reads nothing secret and changes nothing, so link previews burn
+/// nothing; only Reveal (a POST) hands out the ciphertext. An unknown, revealed, expired or revoked link looks the same.
+/// </summary>
+public sealed class SecretLinks(VouchDbContext db, Caller caller, AuditLog audit, TimeProvider clock)
+{
+    public static readonly SecretPageView Gone = new(false, null, null, null);
+
+    public async Task<SecretPageView> OpenAsync(string token, CancellationToken ct)
+    {
+        var secret = await FindAsync(token, ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (secret is null || !secret.IsAvailableAt(now))
+        {
+            return Gone;
+        }
+
+        var brand = await (
+            from t in db.Tenants.AsNoTracking()
+            where t.Id == secret.TenantId
+            from s in db.VerificationSettings.IgnoreQueryFilters().Where(s => s.TenantId == t.Id).DefaultIfEmpty()
+            select new { t.Name, Color = s == null ? null : s.Branding.PrimaryColor, Logo = s == null ? null : s.Branding.LogoUrl }).SingleAsync(ct);
+        return new SecretPageView(true, brand.Name, brand.Color, brand.Logo, secret.SingleUse);
+    }
+
+    /// <summary>The ciphertext, or null when the link cannot be revealed (any reason, indistinguishably).</summary>
+    public async Task<string?> RevealAsync(string token, string sourceAddress, string? userAgent, CancellationToken ct)
+    {
+        var secret = await FindAsync(token, ct, tracked: true);
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (secret?.Reveal(now) is not { } envelope)
+        {
+            return null;
+        }
+
+        caller.ActAsSystem(secret.TenantId);
+        caller.SourceAddress = sourceAddress;
+        var agent = string.IsNullOrWhiteSpace(userAgent) ? "unknown browser" : userAgent.Length > 200 ? userAgent[..200] : userAgent;
+        audit.Record("secret.revealed", "secret", secret.Id.ToString(),
+            $"revealed from {sourceAddress} with {agent}" + (secret.SingleUse ? "; single use, now erased" : $"; reveal {secret.Reveals}"));
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Someone revealed it at the same moment; a single-use secret goes to one of them only.
+            return null;
+        }
+
+        return envelope;
+    }
+
+    private async Task<Secret?> FindAsync(string token, CancellationToken ct, bool tracked = false)
+    {
+        if (token.Length is < 20 or > 100)
+        {
+            return null;
+        }
+
+        var hash = SecretTokens.Hash(token);
+        var secrets = db.Secrets.IgnoreQueryFilters();
+        return await (tracked ? secrets : secrets.AsNoTracking()).SingleOrDefaultAsync(s => s.TokenHash == hash, ct);
+    }
+}
+
+/// <summary>Deletes secrets that are over (within a minute: the worker runs it every 10 s); expiry is logged first.</summary>
+public sealed class SweepSecrets(VouchDbContext db, AuditLog audit, TimeProvider clock)
+{
+    public async Task<int> HandleAsync(int batchSize, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var over = await db.Secrets.IgnoreQueryFilters()
+            .Where(s => s.State != SecretState.Active || s.ExpiresAt <= now)
+            .OrderBy(s => s.ExpiresAt).Take(batchSize).ToListAsync(ct);
+        foreach (var secret in over)
+        {
+            if (secret.ExpireIfDue(now))
+            {
+                audit.RecordFor(secret.TenantId, "secret.expired", "secret", secret.Id.ToString(), secret.Reveals == 0 ? "never revealed" : $"revealed {secret.Reveals} times");
+            }
+
+            db.Secrets.Remove(secret);
+        }
+
+        if (over.Count > 0)
+        {
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                // A reveal landed meanwhile; the next sweep sees it again.
+                return 0;
+            }
+        }
+
+        return over.Count;
+    }
+}

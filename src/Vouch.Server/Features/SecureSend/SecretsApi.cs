@@ -1,0 +1,25 @@
+using Vouch.Core.Features.SecureSend;
+using Vouch.Server.Api;
+using Vouch.Server.Hosting;
+
+namespace Vouch.Server.Features.SecureSend;
+
+public static class SecretsApi
+{
+    public static void MapSecretsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/secrets").WithTags("Secrets").RequireAuthorization(Authentication.ApiRead);
+
+        group.MapPost("/", async (CreateSecretRequest request, CreateSecret handler, CancellationToken ct) =>
+            Problems.Created(await handler.HandleAsync(request, ct), s => $"/api/v1/secrets/{s.Secret.Id}"))
+            .RequireAuthorization(Authentication.ApiWrite)
+            .WithSummary("Create a one-time link: text (the server encrypts it, puts the key in the link's fragment and forgets it) or an envelope encrypted by you; the link is shown only in this answer");
+
+        group.MapGet("/{id:guid}", async (Guid id, GetSecret handler, CancellationToken ct) => Problems.Ok(await handler.HandleAsync(id, ct)))
+            .WithSummary("A secret's state and trail (never its content)");
+
+        group.MapDelete("/{id:guid}", async (Guid id, RevokeSecret handler, CancellationToken ct) => Problems.Ok(await handler.HandleAsync(id, ct)))
+            .RequireAuthorization(Authentication.ApiWrite)
+            .WithSummary("Revoke a secret: its ciphertext is erased at once");
+    }
+}

@@ -1,0 +1,47 @@
+using System.Net;
+using Microsoft.Playwright;
+using Vouch.Core.Features.SecureSend;
+using Vouch.Server.Tests.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+
+namespace Vouch.Server.Tests.Browser;
+
+/// <summary>A contact opens a secret link in a real Chromium: nothing is fetched before Reveal, the browser decrypts, the link then dies.</summary>
+public sealed class SecretRevealTests
+{
+    [Fact]
+    public async Task Recipient_PressesReveal_ReadsTheSecret_AndTheLinkIsThenGone()
+    {
+        await using var server = new KestrelVouch();
+        var baseUrl = server.Start();
+        await server.TechnicianWithContactAsync(baseUrl);
+        using var api = server.OwnerApi(baseUrl);
+        const string secret = "VPN password: Tr0ub4dor&3 <not html>";
+        var created = await (await api.PostJsonAsync("/api/v1/secrets", new { text = secret })).ReadAsync<CreatedSecret>(HttpStatusCode.Created);
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(LocalChromium.Options);
+        await using var recipient = await browser.NewContextAsync();
+        var page = await recipient.NewPageAsync();
+        var posts = 0;
+        page.Request += (_, request) => posts += request.Method == "POST" ? 1 : 0;
+        await page.GotoAsync(created.Link);
+
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Acme IT sent you a secure message" })).ToBeVisibleAsync();
+        Assert.DoesNotContain("#", page.Url, StringComparison.Ordinal); // the key leaves the address bar
+        Assert.Equal(0, posts);
+        var before = await (await api.GetAsync($"/api/v1/secrets/{created.Secret.Id}")).ReadAsync<SecretView>();
+        Assert.Equal((SecretState.Active, 0), (before.State, before.Reveals));
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Reveal" }).ClickAsync();
+
+        await Expect(page.Locator("#secret-text")).ToHaveTextAsync(secret);
+        var after = await (await api.GetAsync($"/api/v1/secrets/{created.Secret.Id}")).ReadAsync<SecretView>();
+        Assert.Equal(SecretState.Consumed, after.State);
+
+        var second = await recipient.NewPageAsync();
+        await second.GotoAsync(created.Link);
+        await Expect(second.GetByRole(AriaRole.Heading, new() { Name = "This message was already viewed or has expired" })).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = "/tmp/vouch-secret.png", FullPage = true });
+    }
+}
