@@ -4,9 +4,11 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Vouch.Core.Features.Directory;
 using Vouch.Core.Features.Tenancy;
+using Vouch.Core.Storage;
 using Vouch.Server.Tests.Infrastructure;
 
 namespace Vouch.Server.Tests.Browser;
@@ -65,6 +67,15 @@ internal sealed class KestrelVouch : WebApplicationFactory<Program>
         var company = await (await api.PostJsonAsync("/api/v1/companies", new { name = "Contoso" })).ReadAsync<CompanyView>(HttpStatusCode.Created);
         (await api.PostJsonAsync("/api/v1/tickets", new { companyId = company.Id, summary = "Password reset" })).EnsureSuccessStatusCode();
         return (technician, contact.Id);
+    }
+
+    /// <summary>Whether the text appears in any stored secret or queued message (they must hold ciphertext and links only).</summary>
+    public async Task<bool> AnyStoredRowContainsAsync(string text)
+    {
+        await using var db = Services.GetRequiredService<IDbContextFactory<VouchDbContext>>().CreateDbContext();
+        var envelopes = await db.Secrets.IgnoreQueryFilters().Select(s => s.Envelope).ToListAsync();
+        var bodies = await db.OutboundMessages.IgnoreQueryFilters().Select(m => m.TextBody).ToListAsync();
+        return envelopes.Concat(bodies).Any(value => value?.Contains(text, StringComparison.Ordinal) == true);
     }
 
     public override async ValueTask DisposeAsync()

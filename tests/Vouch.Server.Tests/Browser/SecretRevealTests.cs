@@ -10,6 +10,44 @@ namespace Vouch.Server.Tests.Browser;
 public sealed class SecretRevealTests
 {
     [Fact]
+    public async Task Technician_SendsASecretBySms_FromTheContactPage_RecipientRevealsTheSameText()
+    {
+        await using var server = new KestrelVouch();
+        var baseUrl = server.Start();
+        var (technician, contactId) = await server.TechnicianWithContactAsync(baseUrl);
+        const string secret = "Temporary password: Winter-Lantern-42!";
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(LocalChromium.Options);
+        await using var desk = await browser.NewContextAsync(baseUrl);
+        var page = await desk.SignedInAsync(technician);
+        await page.GotoAsync($"/contacts/{contactId}");
+        var form = page.Locator("#secret-form");
+        await form.GetByLabel("Secret").FillAsync(secret);
+        await form.GetByLabel("Deliver").SelectOptionAsync(new SelectOptionValue { Label = "SMS to +1 415-555-0199" });
+        await form.GetByRole(AriaRole.Button, new() { Name = "Encrypt and send" }).ClickAsync();
+
+        await Expect(page.Locator("#secret-result")).ToContainTextAsync("Sent to •••0199");
+        await Expect(form.GetByLabel("Secret")).ToHaveValueAsync("");
+
+        // The text message carries the link with its key; Vouch's own rows never held the secret.
+        var outbox = await desk.NewPageAsync();
+        await outbox.GotoAsync("/outbox");
+        var body = outbox.Locator("tr.outbox-message").First.Locator(".message-body");
+        await Expect(body).ToContainTextAsync("/s/");
+        var link = System.Text.RegularExpressions.Regex.Match(await body.InnerTextAsync(), @"https?://\S+/s/[A-Za-z0-9_-]+#[A-Za-z0-9_-]{43}").Value;
+        Assert.NotEmpty(link);
+        Assert.DoesNotContain("Winter-Lantern", await body.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.False(await server.AnyStoredRowContainsAsync("Winter-Lantern"));
+
+        await using var recipient = await browser.NewContextAsync(baseUrl);
+        var reveal = await recipient.NewPageAsync();
+        await reveal.GotoAsync(link);
+        await reveal.GetByRole(AriaRole.Button, new() { Name = "Reveal" }).ClickAsync();
+        await Expect(reveal.Locator("#secret-text")).ToHaveTextAsync(secret);
+    }
+
+    [Fact]
     public async Task Recipient_PressesReveal_ReadsTheSecret_AndTheLinkIsThenGone()
     {
         await using var server = new KestrelVouch();

@@ -8,8 +8,7 @@ namespace Vouch.Server.Tests.Browser;
 /// <summary>A technician verifies a caller from the contact's page, in a real Chromium against the real server on Kestrel.</summary>
 public sealed partial class VerificationJourneyTests
 {
-    private const string Password = KestrelVouch.Password;
-
+    
     [Fact]
     public async Task EmailLink_ContactPressesValidate_ShieldTurnsGreenWithoutReload()
     {
@@ -19,8 +18,8 @@ public sealed partial class VerificationJourneyTests
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(LocalChromium.Options);
-        await using var desk = await NewContextAsync(browser, baseUrl);
-        var page = await SignedInAsync(desk, technician);
+        await using var desk = await browser.NewContextAsync(baseUrl);
+        var page = await desk.SignedInAsync(technician);
         await page.GotoAsync($"/contacts/{contactId}");
         var shield = page.Locator("#shield");
         await Expect(shield).ToHaveAttributeAsync("data-shield", "none");
@@ -44,7 +43,7 @@ public sealed partial class VerificationJourneyTests
         var link = Verifications.LinkPattern().Match(await body.InnerTextAsync()).Value;
 
         // The caller opens it in their own browser, without the technician's cookies.
-        await using var caller = await NewContextAsync(browser, baseUrl);
+        await using var caller = await browser.NewContextAsync(baseUrl);
         var linkPage = await caller.NewPageAsync();
         await linkPage.GotoAsync(link);
         await Expect(linkPage.GetByRole(AriaRole.Heading, new() { Name = "Confirm it is you" })).ToBeVisibleAsync();
@@ -76,8 +75,8 @@ public sealed partial class VerificationJourneyTests
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(LocalChromium.Options);
-        await using var desk = await NewContextAsync(browser, baseUrl);
-        var page = await SignedInAsync(desk, technician);
+        await using var desk = await browser.NewContextAsync(baseUrl);
+        var page = await desk.SignedInAsync(technician);
         await page.GotoAsync($"/contacts/{contactId}");
 
         await page.GetByLabel("Ticket reference").FillAsync("T-1");
@@ -117,8 +116,8 @@ public sealed partial class VerificationJourneyTests
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(LocalChromium.Options);
-        await using var desk = await NewContextAsync(browser, baseUrl);
-        var page = await SignedInAsync(desk, technician);
+        await using var desk = await browser.NewContextAsync(baseUrl);
+        var page = await desk.SignedInAsync(technician);
         await page.GetByRole(AriaRole.Link, new() { Name = "Caller checks" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Caller checks", Exact = true })).ToBeVisibleAsync();
         await Expect(page.GetByText("No open requests.")).ToBeVisibleAsync();
@@ -154,19 +153,5 @@ public sealed partial class VerificationJourneyTests
         await page.GetByRole(AriaRole.Link, new() { Name = "Password reset" }).ClickAsync();
         await Expect(page.GetByText(new Regex("Technician verification CONFIRMED: Pat Example texted #confirm from \\+14155550199"))).ToBeVisibleAsync();
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = "/tmp/vouch-caller-check.png", FullPage = true });
-    }
-
-    private static Task<IBrowserContext> NewContextAsync(IBrowser browser, string baseUrl) =>
-        browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseUrl, ViewportSize = new ViewportSize { Width = 1366, Height = 768 } });
-
-    private static async Task<IPage> SignedInAsync(IBrowserContext context, string email)
-    {
-        var page = await context.NewPageAsync();
-        await page.GotoAsync("/login");
-        await page.GetByLabel("E-mail").FillAsync(email);
-        await page.GetByLabel("Password").FillAsync(Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Expect(page).ToHaveURLAsync(new Regex("/$"));
-        return page;
     }
 }

@@ -56,6 +56,18 @@ public sealed class CreateSecret(VouchDbContext db, Caller caller, AuditLog audi
 
     public async Task<Outcome<CreatedSecret>> HandleAsync(CreateSecretRequest request, CancellationToken ct)
     {
+        var prepared = await PrepareAsync(request, ct);
+        if (prepared.Succeeded)
+        {
+            await db.SaveChangesAsync(ct);
+        }
+
+        return prepared;
+    }
+
+    /// <summary>Checks the request and adds the secret and its audit entry to the unit of work, without saving.</summary>
+    public async Task<Outcome<CreatedSecret>> PrepareAsync(CreateSecretRequest request, CancellationToken ct)
+    {
         var errors = new FieldErrors();
         if ((request.Text is null) == (request.Envelope is null))
         {
@@ -101,7 +113,6 @@ public sealed class CreateSecret(VouchDbContext db, Caller caller, AuditLog audi
         audit.Record("secret.created", "secret", secret.Id.ToString(),
             $"{(key is null ? "encrypted by the sender" : "encrypted by the server")}, {(secret.SingleUse ? "single use" : "reusable")}, expires {secret.ExpiresAt:yyyy-MM-dd HH:mm} UTC"
             + (secret.ContactId is { } c ? $", for contact {c}" : "") + (label is null ? "" : $", {label}"));
-        await db.SaveChangesAsync(ct);
         var link = $"{publicAddress.BaseUrl}/s/{token}" + (key is null ? "" : "#" + key);
         return new CreatedSecret(SecretTokens.View(secret), link);
     }

@@ -76,7 +76,7 @@ public sealed class StartVerification(
         }
 
         var profile = await profiles.GetAsync(db, tenantId, ct);
-        var (destination, isDefault, problem) = MatchDestination(contact, channel, request.Destination!, profile.Region);
+        var (destination, isDefault, problem) = ContactDestinations.Match(contact, channel.UsesSms(), request.Destination!, profile.Region);
         if (problem is not null)
         {
             return Invalid.Field("destination", problem);
@@ -156,24 +156,5 @@ public sealed class StartVerification(
         changes.Add(verification);
         notifier.Notify(changes.Select(v => v.ChangedAt(now.UtcDateTime)).ToList());
         return verification.ToView();
-    }
-
-    /// <summary>The destination must be one of the contact's own numbers (SMS) or addresses (e-mail), never a typed-in one.</summary>
-    private static (string? Destination, bool IsDefault, string? Problem) MatchDestination(Contact contact, VerificationChannel channel, string given, string region)
-    {
-        if (channel.UsesSms())
-        {
-            var parsed = PhoneNumberParser.Parse(given, region);
-            var phone = parsed.IsValid ? contact.Phones.FirstOrDefault(p => p.E164 == parsed.E164) : null;
-            return phone is null
-                ? (null, false, "must be one of the contact's phone numbers")
-                : (phone.E164, phone.IsDefault, null);
-        }
-
-        var normalized = EmailAddress.Normalize(given);
-        var email = contact.Emails.FirstOrDefault(e => e.AddressNormalized == normalized);
-        return email is null
-            ? (null, false, "must be one of the contact's e-mail addresses")
-            : (email.Address, email.IsDefault, null);
     }
 }

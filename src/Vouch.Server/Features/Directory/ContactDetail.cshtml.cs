@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Vouch.Core;
 using Vouch.Core.Features.Directory;
+using Vouch.Core.Features.SecureSend;
 using Vouch.Core.Features.Verification;
 using Vouch.Server.Features.Shared;
 
@@ -52,6 +53,29 @@ public sealed class ContactDetailModel(GetContact getContact, ListContactVerific
         }
 
         return await ShowAsync(id);
+    }
+
+    /// <summary>
+    /// Called by secure-send.js with the secret already encrypted in the browser; answers JSON (the link without its key,
+    /// which the browser adds) so the plaintext never leaves the technician's page.
+    /// </summary>
+    public async Task<IActionResult> OnPostSecretAsync(Guid id, [FromForm] SecretForm form, [FromServices] SendSecret send)
+    {
+        var sent = await send.HandleAsync(new SendSecretRequest(id, form.Envelope, form.Key, form.Delivery, form.Destination,
+            form.LifetimeMinutes, form.SingleUse, form.Label), HttpContext.RequestAborted);
+        if (sent.Succeeded)
+        {
+            return new JsonResult(new { link = sent.Value!.Link, sentTo = sent.Value.SentTo, expiresAt = VerificationText.Time(sent.Value.Secret.ExpiresAt) });
+        }
+
+        var problem = sent.Failure switch
+        {
+            TooManyRequests limited => new Dictionary<string, string[]> { [""] = [Limited(limited)] },
+            Invalid invalid => invalid.Errors.ToDictionary(e => e.Key, e => e.Value),
+            Vouch.Core.NotFound => new Dictionary<string, string[]> { [""] = ["This contact no longer exists."] },
+            _ => new Dictionary<string, string[]> { [""] = ["The secret could not be sent."] },
+        };
+        return new JsonResult(new { errors = problem }) { StatusCode = Response.StatusCode == StatusCodes.Status429TooManyRequests ? 429 : 400 };
     }
 
     public async Task<IActionResult> OnPostCodeAsync(Guid id, Guid verificationId, string? code, [FromServices] SubmitVerificationCode submit)
@@ -110,6 +134,24 @@ public sealed class ContactDetailModel(GetContact getContact, ListContactVerific
     }
 
     private static string Capitalised(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
+}
+
+/// <summary>The fields secure-send.js posts: the envelope it encrypted, and the key only when Vouch must deliver the link.</summary>
+public sealed class SecretForm
+{
+    public string? Envelope { get; set; }
+
+    public string? Key { get; set; }
+
+    public SecretDelivery? Delivery { get; set; }
+
+    public string? Destination { get; set; }
+
+    public int? LifetimeMinutes { get; set; }
+
+    public bool? SingleUse { get; set; }
+
+    public string? Label { get; set; }
 }
 
 /// <summary>What the technician adds to any send: the ticket it belongs to and, when policy asks, who approved the destination.</summary>

@@ -1,0 +1,123 @@
+using Microsoft.EntityFrameworkCore;
+using Vouch.Core.Features.Audit;
+using Vouch.Core.Features.Delivery;
+using Vouch.Core.Features.Directory;
+using Vouch.Core.Features.Tenancy;
+using Vouch.Core.Features.Verification;
+using Vouch.Core.Ports;
+using Vouch.Core.Storage;
+
+namespace Vouch.Core.Features.SecureSend;
+
+/// <summary>How the link reaches the contact: the technician copies it, or Vouch texts or e-mails it.</summary>
+public enum SecretDelivery
+{
+    Link,
+    Sms,
+    Email,
+}
+
+/// <summary>
+/// A secret the technician's browser encrypted for a contact. <paramref name="Key"/> (the link's fragment) is given only
+/// when Vouch must text or e-mail the link: it goes into that message, which is stored encrypted and erased once the
+/// provider has it, and nowhere else.
+/// </summary>
+public sealed record SendSecretRequest(
+    Guid? ContactId,
+    string? Envelope,
+    string? Key,
+    SecretDelivery? Delivery,
+    string? Destination,
+    int? LifetimeMinutes,
+    bool? SingleUse,
+    string? Label);
+
+/// <summary>The secret, its link without the key (the browser adds it for copying), and where it was sent, masked.</summary>
+public sealed record SentSecret(SecretView Secret, string Link, string? SentTo);
+
+public sealed class SendSecret(
+    VouchDbContext db,
+    Caller caller,
+    CreateSecret create,
+    AuditLog audit,
+    TenantProfiles profiles,
+    VerificationLimits limits,
+    MessageQueue queue,
+    DeliverySignal signal)
+{
+    public async Task<Outcome<SentSecret>> HandleAsync(SendSecretRequest request, CancellationToken ct)
+    {
+        var delivery = request.Delivery ?? SecretDelivery.Link;
+        var contact = await db.Contacts.AsNoTracking().Include(c => c.Emails).Include(c => c.Phones).SingleOrDefaultAsync(c => c.Id == request.ContactId, ct);
+        if (contact is null)
+        {
+            return new NotFound("contact");
+        }
+
+        var profile = await profiles.GetAsync(db, caller.TenantId!.Value, ct);
+        string? destination = null;
+        if (delivery != SecretDelivery.Link)
+        {
+            var errors = new FieldErrors();
+            if (request.Key is not { Length: 43 } key || key.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_')))
+            {
+                errors.Add("key", "is required to text or e-mail the link: the 256-bit key, base64url");
+            }
+
+            (destination, _, var problem) = string.IsNullOrWhiteSpace(request.Destination)
+                ? (null, false, "is required: one of the contact's numbers or addresses")
+                : ContactDestinations.Match(contact, delivery == SecretDelivery.Sms, request.Destination, profile.Region);
+            if (problem is not null)
+            {
+                errors.Add("destination", problem);
+            }
+
+            if (errors.Any)
+            {
+                return errors.ToFailure();
+            }
+
+            if (limits.TrySend(caller.TenantId!.Value, caller.ActorId?.ToString() ?? caller.ActorName ?? "", destination!) is { } refused)
+            {
+                return new TooManyRequests(refused.Reason, refused.RetryAfter);
+            }
+        }
+
+        var created = await create.PrepareAsync(
+            new CreateSecretRequest(null, request.Envelope, request.LifetimeMinutes, request.SingleUse, contact.Id, request.Label), ct);
+        if (!created.Succeeded)
+        {
+            return created.Failure!;
+        }
+
+        var secret = created.Value!.Secret;
+        string? sentTo = null;
+        if (destination is not null)
+        {
+            var link = created.Value.Link + "#" + request.Key;
+            var expires = $"{secret.ExpiresAt:yyyy-MM-dd HH:mm} UTC";
+            var once = secret.SingleUse ? " It can be opened once." : "";
+            var greeting = string.IsNullOrWhiteSpace(contact.FirstName) ? "" : contact.FirstName.Trim() + ", ";
+            if (delivery == SecretDelivery.Sms)
+            {
+                queue.Enqueue(contact.TenantId, null, new SmsMessage(destination, $"{profile.MspName}: {greeting}a secure message for you: {link} (until {expires}).{once}"), profile.Delivery);
+            }
+            else
+            {
+                queue.Enqueue(contact.TenantId, null, new EmailMessage(destination, $"A secure message from {profile.MspName}",
+                    $"Hello {contact.FirstName},\n\n{profile.MspName} sent you a secure message. Open it here:\n\n{link}\n\nThe link works until {expires}.{once}\n", null), profile.Delivery);
+            }
+
+            sentTo = VerificationMasking.Mask(destination);
+            audit.Record("secret.sent", "secret", secret.Id.ToString(), $"by {(delivery == SecretDelivery.Sms ? "SMS" : "e-mail")} to {sentTo}");
+        }
+
+        await db.SaveChangesAsync(ct);
+        if (destination is not null)
+        {
+            signal.Wake();
+        }
+
+        return new SentSecret(secret, created.Value.Link, sentTo);
+    }
+}
