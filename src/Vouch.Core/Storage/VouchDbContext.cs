@@ -77,6 +77,8 @@ public sealed class VouchDbContext(DbContextOptions<VouchDbContext> options) : I
 
     public DbSet<Secret> Secrets => Set<Secret>();
 
+    public DbSet<SecretSettings> SecretSettings => Set<SecretSettings>();
+
     public DbSet<Ticket> Tickets => Set<Ticket>();
 
     public DbSet<TicketNote> TicketNotes => Set<TicketNote>();
@@ -429,6 +431,17 @@ public sealed class VouchDbContext(DbContextOptions<VouchDbContext> options) : I
             b.HasIndex(x => new { x.State, x.ExpiresAt });
             b.HasIndex(x => new { x.TenantId, x.CreatedAt });
             b.HasOne<Tenant>().WithMany().HasForeignKey(x => x.TenantId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<SecretSettings>(b =>
+        {
+            b.HasKey(x => x.TenantId);
+            b.Property(x => x.HeaderText).HasMaxLength(Features.SecureSend.SecretSettings.MaxTextLength);
+            b.Property(x => x.MessageOnReveal).HasMaxLength(Features.SecureSend.SecretSettings.MaxTextLength);
+            b.Property(x => x.SmsTemplate).HasMaxLength(10_000);
+            b.Property(x => x.EmailSubjectTemplate).HasMaxLength(10_000);
+            b.Property(x => x.EmailTextTemplate).HasMaxLength(10_000);
+            b.HasOne<Tenant>().WithOne().HasForeignKey<SecretSettings>(x => x.TenantId).OnDelete(DeleteBehavior.Cascade);
         });
 
         builder.Entity<Ticket>(b =>

@@ -28,7 +28,7 @@ public sealed class Secret : ITenantOwned
     }
 
     public Secret(Guid id, Guid tenantId, string tokenHash, string envelope, bool singleUse, DateTime now, TimeSpan lifetime,
-        Guid? contactId, string? label, ActorKind createdByKind, Guid? createdById, string createdByName)
+        Guid? contactId, string? label, ActorKind createdByKind, Guid? createdById, string createdByName, string? ticketReference = null)
     {
         Id = id;
         TenantId = tenantId;
@@ -42,6 +42,7 @@ public sealed class Secret : ITenantOwned
         CreatedByKind = createdByKind;
         CreatedById = createdById;
         CreatedByName = createdByName;
+        TicketReference = ticketReference;
     }
 
     public Guid Id { get; private set; }
@@ -66,6 +67,9 @@ public sealed class Secret : ITenantOwned
 
     /// <summary>What it is, for the sender's records ("Wi-Fi password"); never the content.</summary>
     public string? Label { get; private set; }
+
+    /// <summary>The help desk's reference of the ticket sends and reveals are noted on, if any.</summary>
+    public string? TicketReference { get; private set; }
 
     public ActorKind CreatedByKind { get; private set; }
 

@@ -1,18 +1,21 @@
 using Microsoft.EntityFrameworkCore;
 using Vouch.Core.Features.Audit;
 using Vouch.Core.Features.Tenancy;
+using Vouch.Core.Features.Tickets;
+using Vouch.Core.Ports;
 using Vouch.Core.Storage;
 
 namespace Vouch.Core.Features.SecureSend;
 
 /// <summary>What the public page shows before Reveal: the MSP's name, or nothing at all for a link that cannot be revealed.</summary>
-public sealed record SecretPageView(bool Available, string? MspName, string? PrimaryColor, string? LogoUrl, bool SingleUse = true);
+public sealed record SecretPageView(bool Available, string? MspName, string? PrimaryColor, string? LogoUrl, bool SingleUse = true,
+    string? HeaderText = null, string? MessageOnReveal = null);
 
 /// <summary>
 /// The public side of a secret link. Opening the page reads nothing secret and changes nothing, so link previews burn
 /// nothing; only Reveal (a POST) hands out the ciphertext. An unknown, revealed, expired or revoked link looks the same.
 /// </summary>
-public sealed class SecretLinks(VouchDbContext db, Caller caller, AuditLog audit, TimeProvider clock)
+public sealed class SecretLinks(VouchDbContext db, Caller caller, AuditLog audit, TimeProvider clock, ITicketDesk desk)
 {
     public static readonly SecretPageView Gone = new(false, null, null, null);
 
@@ -30,7 +33,8 @@ public sealed class SecretLinks(VouchDbContext db, Caller caller, AuditLog audit
             where t.Id == secret.TenantId
             from s in db.VerificationSettings.IgnoreQueryFilters().Where(s => s.TenantId == t.Id).DefaultIfEmpty()
             select new { t.Name, Color = s == null ? null : s.Branding.PrimaryColor, Logo = s == null ? null : s.Branding.LogoUrl }).SingleAsync(ct);
-        return new SecretPageView(true, brand.Name, brand.Color, brand.Logo, secret.SingleUse);
+        var settings = await SettingsAsync(secret.TenantId, ct);
+        return new SecretPageView(true, brand.Name, brand.Color, brand.Logo, secret.SingleUse, settings?.HeaderText, settings?.MessageOnReveal);
     }
 
     /// <summary>The ciphertext, or null when the link cannot be revealed (any reason, indistinguishably).</summary>
@@ -48,6 +52,15 @@ public sealed class SecretLinks(VouchDbContext db, Caller caller, AuditLog audit
         var agent = string.IsNullOrWhiteSpace(userAgent) ? "unknown browser" : userAgent.Length > 200 ? userAgent[..200] : userAgent;
         audit.Record("secret.revealed", "secret", secret.Id.ToString(),
             $"revealed from {sourceAddress} with {agent}" + (secret.SingleUse ? "; single use, now erased" : $"; reveal {secret.Reveals}"));
+        if (secret.TicketReference is { } ticket)
+        {
+            var settings = await SettingsAsync(secret.TenantId, ct) ?? new SecretSettings(secret.TenantId);
+            if (settings.LogToTicket)
+            {
+                await desk.AddNoteAsync(ticket, $"Secure message revealed from {sourceAddress} ({agent}) at {now:HH:mm} UTC.", settings.TicketNotesInternal, NoteAuthor.System, ct);
+            }
+        }
+
         try
         {
             await db.SaveChangesAsync(ct);
@@ -60,6 +73,10 @@ public sealed class SecretLinks(VouchDbContext db, Caller caller, AuditLog audit
 
         return envelope;
     }
+
+    // Defaults apply when the tenant has no row (null).
+    private Task<SecretSettings?> SettingsAsync(Guid tenantId, CancellationToken ct) =>
+        db.SecretSettings.IgnoreQueryFilters().AsNoTracking().SingleOrDefaultAsync(s => s.TenantId == tenantId, ct);
 
     private async Task<Secret?> FindAsync(string token, CancellationToken ct, bool tracked = false)
     {

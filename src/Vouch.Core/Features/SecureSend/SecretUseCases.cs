@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Vouch.Core.Features.Audit;
 using Vouch.Core.Features.Tenancy;
+using Vouch.Core.Features.Tickets;
 using Vouch.Core.Ports;
 using Vouch.Core.Storage;
 
@@ -18,7 +19,8 @@ public sealed record CreateSecretRequest(
     int? LifetimeMinutes,
     bool? SingleUse,
     Guid? ContactId,
-    string? Label);
+    string? Label,
+    string? TicketReference = null);
 
 /// <summary>A secret's metadata and state; never its content.</summary>
 public sealed record SecretView(
@@ -29,6 +31,7 @@ public sealed record SecretView(
     DateTime ExpiresAt,
     Guid? ContactId,
     string? Label,
+    string? TicketReference,
     string CreatedBy,
     int Reveals,
     DateTime? LastRevealedAt,
@@ -44,13 +47,12 @@ public static class SecretTokens
 
     public static string Hash(string token) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
-    public static SecretView View(Secret s) => new(s.Id, s.State, s.SingleUse, s.CreatedAt, s.ExpiresAt, s.ContactId, s.Label, s.CreatedByName,
+    public static SecretView View(Secret s) => new(s.Id, s.State, s.SingleUse, s.CreatedAt, s.ExpiresAt, s.ContactId, s.Label, s.TicketReference, s.CreatedByName,
         s.Reveals, s.LastRevealedAt, s.EndedAt);
 }
 
-public sealed class CreateSecret(VouchDbContext db, Caller caller, AuditLog audit, TimeProvider clock, IPublicAddress publicAddress)
+public sealed class CreateSecret(VouchDbContext db, Caller caller, AuditLog audit, TimeProvider clock, IPublicAddress publicAddress, ITicketDesk desk)
 {
-    public const int DefaultLifetimeMinutes = 60;
     public const int MinLifetimeMinutes = 5;
     public const int MaxLifetimeMinutes = 7 * 24 * 60;
 
@@ -82,10 +84,32 @@ public sealed class CreateSecret(VouchDbContext db, Caller caller, AuditLog audi
             errors.Add("envelope", problem);
         }
 
-        var lifetime = request.LifetimeMinutes ?? DefaultLifetimeMinutes;
+        var settings = await GetSecretSettings.LoadAsync(db, caller, ct);
+        var locked = settings.LockedForTechnicians && !caller.CanConfigure;
+        var lifetime = request.LifetimeMinutes ?? settings.TextLifetimeMinutes;
+        var singleUse = request.SingleUse ?? settings.SingleUse;
         if (lifetime is < MinLifetimeMinutes or > MaxLifetimeMinutes)
         {
             errors.Add("lifetimeMinutes", $"must be between {MinLifetimeMinutes} and {MaxLifetimeMinutes} (7 days)");
+        }
+        else if (locked && lifetime != settings.TextLifetimeMinutes)
+        {
+            errors.Add("lifetimeMinutes", $"is set by your admins to {settings.TextLifetimeMinutes} minutes");
+        }
+
+        if (locked && singleUse != settings.SingleUse)
+        {
+            errors.Add("singleUse", $"is set by your admins ({(settings.SingleUse ? "single use" : "reusable until it expires")})");
+        }
+
+        string? ticket = null;
+        if (!string.IsNullOrWhiteSpace(request.TicketReference))
+        {
+            ticket = (await desk.FindAsync(request.TicketReference.Trim(), ct))?.Reference;
+            if (ticket is null)
+            {
+                errors.Add("ticketReference", $"no ticket {request.TicketReference.Trim()}");
+            }
         }
 
         var label = string.IsNullOrWhiteSpace(request.Label) ? null : request.Label.Trim();
@@ -107,12 +131,18 @@ public sealed class CreateSecret(VouchDbContext db, Caller caller, AuditLog audi
         var (envelope, key) = request.Text is { } plaintext ? SecretEnvelope.Seal(plaintext) : (request.Envelope!, null);
         var now = clock.GetUtcNow();
         var token = SecretTokens.New();
-        var secret = new Secret(Guid.CreateVersion7(now), caller.TenantId!.Value, SecretTokens.Hash(token), envelope, request.SingleUse ?? true,
-            now.UtcDateTime, TimeSpan.FromMinutes(lifetime), request.ContactId, label, caller.Kind, caller.ActorId, caller.ActorName ?? "");
+        var secret = new Secret(Guid.CreateVersion7(now), caller.TenantId!.Value, SecretTokens.Hash(token), envelope, singleUse,
+            now.UtcDateTime, TimeSpan.FromMinutes(lifetime), request.ContactId, label, caller.Kind, caller.ActorId, caller.ActorName ?? "", ticket);
         db.Secrets.Add(secret);
         audit.Record("secret.created", "secret", secret.Id.ToString(),
             $"{(key is null ? "encrypted by the sender" : "encrypted by the server")}, {(secret.SingleUse ? "single use" : "reusable")}, expires {secret.ExpiresAt:yyyy-MM-dd HH:mm} UTC"
-            + (secret.ContactId is { } c ? $", for contact {c}" : "") + (label is null ? "" : $", {label}"));
+            + (secret.ContactId is { } c ? $", for contact {c}" : "") + (label is null ? "" : $", {label}") + (ticket is null ? "" : $", ticket {ticket}"));
+        if (ticket is not null && settings.LogToTicket)
+        {
+            await desk.AddNoteAsync(ticket, $"Secure message created by {secret.CreatedByName}" + (label is null ? "" : $" ({label})") +
+                $": {(singleUse ? "single use" : "reusable")}, expires {secret.ExpiresAt:yyyy-MM-dd HH:mm} UTC.", settings.TicketNotesInternal, NoteAuthor.Of(caller), ct);
+        }
+
         var link = $"{publicAddress.BaseUrl}/s/{token}" + (key is null ? "" : "#" + key);
         return new CreatedSecret(SecretTokens.View(secret), link);
     }

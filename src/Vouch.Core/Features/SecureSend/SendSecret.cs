@@ -30,7 +30,8 @@ public sealed record SendSecretRequest(
     string? Destination,
     int? LifetimeMinutes,
     bool? SingleUse,
-    string? Label);
+    string? Label,
+    string? TicketReference = null);
 
 /// <summary>The secret, its link without the key (the browser adds it for copying), and where it was sent, masked.</summary>
 public sealed record SentSecret(SecretView Secret, string Link, string? SentTo);
@@ -43,8 +44,17 @@ public sealed class SendSecret(
     TenantProfiles profiles,
     VerificationLimits limits,
     MessageQueue queue,
-    DeliverySignal signal)
+    DeliverySignal signal,
+    ITicketDesk desk)
 {
+    public const string DefaultSmsTemplate =
+        "{{ msp_name }}: {{ contact_first_name }}, a secure message for you: {{ link }} (it expires in {{ expires_in_minutes }} minutes).";
+
+    public const string DefaultEmailSubjectTemplate = "A secure message from {{ msp_name }}";
+
+    public const string DefaultEmailTextTemplate =
+        "Hello {{ contact_first_name }},\n\n{{ msp_name }} sent you a secure message. Open it here and press Reveal:\n\n{{ link }}\n\nThe link expires in {{ expires_in_minutes }} minutes. If you did not expect it, tell {{ msp_name }}.";
+
     public async Task<Outcome<SentSecret>> HandleAsync(SendSecretRequest request, CancellationToken ct)
     {
         var delivery = request.Delivery ?? SecretDelivery.Link;
@@ -84,7 +94,7 @@ public sealed class SendSecret(
         }
 
         var created = await create.PrepareAsync(
-            new CreateSecretRequest(null, request.Envelope, request.LifetimeMinutes, request.SingleUse, contact.Id, request.Label), ct);
+            new CreateSecretRequest(null, request.Envelope, request.LifetimeMinutes, request.SingleUse, contact.Id, request.Label, request.TicketReference), ct);
         if (!created.Succeeded)
         {
             return created.Failure!;
@@ -94,22 +104,27 @@ public sealed class SendSecret(
         string? sentTo = null;
         if (destination is not null)
         {
-            var link = created.Value.Link + "#" + request.Key;
-            var expires = $"{secret.ExpiresAt:yyyy-MM-dd HH:mm} UTC";
-            var once = secret.SingleUse ? " It can be opened once." : "";
-            var greeting = string.IsNullOrWhiteSpace(contact.FirstName) ? "" : contact.FirstName.Trim() + ", ";
+            var settings = await GetSecretSettings.LoadAsync(db, caller, ct);
+            var values = new TemplateValues(null, created.Value.Link + "#" + request.Key, (int)Math.Round((secret.ExpiresAt - secret.CreatedAt).TotalMinutes),
+                contact.FirstName, profile.MspName);
             if (delivery == SecretDelivery.Sms)
             {
-                queue.Enqueue(contact.TenantId, null, new SmsMessage(destination, $"{profile.MspName}: {greeting}a secure message for you: {link} (until {expires}).{once}"), profile.Delivery);
+                queue.Enqueue(contact.TenantId, null, new SmsMessage(destination, VerificationTemplates.Text(settings.SmsTemplate ?? DefaultSmsTemplate, values)), profile.Delivery);
             }
             else
             {
-                queue.Enqueue(contact.TenantId, null, new EmailMessage(destination, $"A secure message from {profile.MspName}",
-                    $"Hello {contact.FirstName},\n\n{profile.MspName} sent you a secure message. Open it here:\n\n{link}\n\nThe link works until {expires}.{once}\n", null), profile.Delivery);
+                var subject = VerificationTemplates.Text(settings.EmailSubjectTemplate ?? DefaultEmailSubjectTemplate, values).ReplaceLineEndings(" ").Trim();
+                queue.Enqueue(contact.TenantId, null, new EmailMessage(destination, subject, VerificationTemplates.Text(settings.EmailTextTemplate ?? DefaultEmailTextTemplate, values), null),
+                    profile.Delivery);
             }
 
             sentTo = VerificationMasking.Mask(destination);
-            audit.Record("secret.sent", "secret", secret.Id.ToString(), $"by {(delivery == SecretDelivery.Sms ? "SMS" : "e-mail")} to {sentTo}");
+            var how = $"by {(delivery == SecretDelivery.Sms ? "SMS" : "e-mail")} to {sentTo}";
+            audit.Record("secret.sent", "secret", secret.Id.ToString(), how);
+            if (secret.TicketReference is { } ticket && settings.LogToTicket)
+            {
+                await desk.AddNoteAsync(ticket, $"Secure message sent {how}.", settings.TicketNotesInternal, Tickets.NoteAuthor.Of(caller), ct);
+            }
         }
 
         await db.SaveChangesAsync(ct);

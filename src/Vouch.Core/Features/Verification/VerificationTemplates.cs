@@ -61,6 +61,9 @@ public static class VerificationTemplates
             Layout(Render(html, values, HtmlEncoder.Default), branding, values.MspName));
     }
 
+    /// <summary>Renders a plain-text template (SMS, e-mail text or subject) of another feature with the same values.</summary>
+    public static string Text(string template, TemplateValues values) => Render(template, values, NullEncoder.Default);
+
     /// <summary>Checks a template a tenant wants to save: it must parse and, where it carries the secret, keep it.</summary>
     public static string? Problem(string template, bool mustKeepCode, bool mustKeepLink, bool html)
     {

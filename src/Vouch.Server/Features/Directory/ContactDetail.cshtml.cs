@@ -10,7 +10,7 @@ using Vouch.Server.Features.Shared;
 namespace Vouch.Server.Features.Directory;
 
 /// <summary>A contact, with the verification panel: send a code or link, enter the code, cancel, the shield and the history.</summary>
-public sealed class ContactDetailModel(GetContact getContact, ListContactVerifications listVerifications) : PageModel
+public sealed class ContactDetailModel(GetContact getContact, ListContactVerifications listVerifications, GetSecretSettings getSecretSettings) : PageModel
 {
     public ContactView Contact { get; private set; } = null!;
 
@@ -21,6 +21,11 @@ public sealed class ContactDetailModel(GetContact getContact, ListContactVerific
 
     [BindProperty]
     public SendVerificationForm Send { get; set; } = new();
+
+    /// <summary>The tenant's secret-link defaults; when locked for this member the send form shows them instead of choices.</summary>
+    public SecretSettingsView SecretDefaults { get; private set; } = null!;
+
+    public bool SecretChoicesLocked => SecretDefaults.LockedForTechnicians && !SignedInMember.CanConfigure(User);
 
     /// <summary>A refused code, shown beside the verification it was typed for.</summary>
     public (Guid VerificationId, string Message)? CodeProblem { get; private set; }
@@ -62,7 +67,7 @@ public sealed class ContactDetailModel(GetContact getContact, ListContactVerific
     public async Task<IActionResult> OnPostSecretAsync(Guid id, [FromForm] SecretForm form, [FromServices] SendSecret send)
     {
         var sent = await send.HandleAsync(new SendSecretRequest(id, form.Envelope, form.Key, form.Delivery, form.Destination,
-            form.LifetimeMinutes, form.SingleUse, form.Label), HttpContext.RequestAborted);
+            form.LifetimeMinutes, form.SingleUse, form.Label, form.TicketReference), HttpContext.RequestAborted);
         if (sent.Succeeded)
         {
             return new JsonResult(new { link = sent.Value!.Link, sentTo = sent.Value.SentTo, expiresAt = VerificationText.Time(sent.Value.Secret.ExpiresAt) });
@@ -121,6 +126,7 @@ public sealed class ContactDetailModel(GetContact getContact, ListContactVerific
 
         Contact = found.Value!;
         Verifications = verifications.Value!;
+        SecretDefaults = await getSecretSettings.HandleAsync(ct);
         return Page();
     }
 
@@ -152,6 +158,8 @@ public sealed class SecretForm
     public bool? SingleUse { get; set; }
 
     public string? Label { get; set; }
+
+    public string? TicketReference { get; set; }
 }
 
 /// <summary>What the technician adds to any send: the ticket it belongs to and, when policy asks, who approved the destination.</summary>

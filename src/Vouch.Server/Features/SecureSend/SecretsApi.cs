@@ -21,5 +21,12 @@ public static class SecretsApi
         group.MapDelete("/{id:guid}", async (Guid id, RevokeSecret handler, CancellationToken ct) => Problems.Ok(await handler.HandleAsync(id, ct)))
             .RequireAuthorization(Authentication.ApiWrite)
             .WithSummary("Revoke a secret: its ciphertext is erased at once");
+
+        var settings = app.MapGroup("/api/v1/settings/secrets").WithTags("Settings").RequireAuthorization(Authentication.ApiRead);
+        settings.MapGet("/", (GetSecretSettings handler, CancellationToken ct) => handler.HandleAsync(ct))
+            .WithSummary("The secret-link rules: defaults, the lock for technicians, ticket notes, the recipient page's texts and the message templates");
+        settings.MapPut("/", async (SecretSettingsInput input, UpdateSecretSettings handler, CancellationToken ct) => Problems.Ok(await handler.HandleAsync(input, ct)))
+            .RequireAuthorization(Authentication.ApiWrite)
+            .WithSummary("Change the rules; absent fields keep their value, an empty text restores the built-in one; templates must keep {{ link }}");
     }
 }

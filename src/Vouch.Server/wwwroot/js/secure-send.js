@@ -51,7 +51,8 @@
             data.set("Envelope", sealed.envelope);
             data.set("Delivery", delivery);
             data.set("Destination", destination);
-            data.set("SingleUse", document.getElementById("secret-single").checked ? "true" : "false");
+            const single = document.getElementById("secret-single");
+            data.set("SingleUse", single ? (single.checked ? "true" : "false") : document.getElementById("secret-single-value").value);
             if (delivery !== "link") {
                 data.set("Key", sealed.key);
             }

@@ -54,6 +54,60 @@ public sealed class SecretPagesTests(SqliteVouch factory) : IClassFixture<Sqlite
         Assert.Empty(await StoredAsync(tenant.Id));
     }
 
+    [Fact]
+    public async Task Locked_TechnicianCannotChooseAnotherLifetime_AndTheTemplateCarriesTheLinkWithItsKey()
+    {
+        var (tenant, contact, _) = await factory.TenantWithVerificationNumberAsync();
+        (await tenant.Api.PutJsonAsync("/api/v1/settings/secrets", new
+        {
+            textLifetimeMinutes = 15, lockedForTechnicians = true, smsTemplate = "{{ msp_name }} secret for {{ contact_first_name }}: {{ link }}",
+        })).EnsureSuccessStatusCode();
+        var tess = await factory.SignedInAsync(await tenant.AddMemberAsync("technician"));
+        var page = $"/contacts/{contact.Id}";
+        Assert.Contains("set by your admins", await (await tess.GetAsync(page)).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var (envelope, key) = SecretEnvelope.Seal("door code 4471");
+
+        var longer = await tess.SubmitAsync(page, page + "?handler=Secret", new() { ["Envelope"] = envelope, ["LifetimeMinutes"] = "60", ["SingleUse"] = "true" });
+        var sent = await tess.SubmitAsync(page, page + "?handler=Secret", new()
+        {
+            ["Envelope"] = envelope, ["Key"] = key, ["Delivery"] = "sms", ["Destination"] = InboundTexts.ContactMobile, ["LifetimeMinutes"] = "15", ["SingleUse"] = "true",
+        });
+
+        Assert.Equal(HttpStatusCode.BadRequest, longer.StatusCode);
+        Assert.Contains("set by your admins to 15 minutes", await longer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, sent.StatusCode);
+        var text = (await tenant.TextsToAsync(InboundTexts.ContactMobile, 1)).Single().Body;
+        Assert.Matches(@"secret for Ann: https?://\S+/s/[A-Za-z0-9_-]+#" + System.Text.RegularExpressions.Regex.Escape(key) + "$", text);
+        Assert.Single(await StoredAsync(tenant.Id));
+    }
+
+    [Fact]
+    public async Task SettingsPage_AdminSaves_TechnicianIsSentAway()
+    {
+        var (tenant, _, _) = await factory.TenantWithVerificationNumberAsync();
+        var admin = await factory.SignedInAsync(await tenant.AddMemberAsync("admin"));
+        var tess = await factory.SignedInAsync(await tenant.AddMemberAsync("technician"));
+
+        var saved = await admin.SubmitAsync("/settings/secrets", new()
+        {
+            ["Input.TextLifetimeMinutes"] = "1440", ["Input.SingleUse"] = "false", ["Input.LockedForTechnicians"] = "true", ["Input.LogToTicket"] = "true",
+            ["Input.HeaderText"] = "From Acme IT", ["Input.EmailTextTemplate"] = "no link here",
+        });
+        Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+        Assert.Contains("must show the link", await saved.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        saved = await admin.SubmitAsync("/settings/secrets", new()
+        {
+            ["Input.TextLifetimeMinutes"] = "1440", ["Input.SingleUse"] = "false", ["Input.LockedForTechnicians"] = "true", ["Input.HeaderText"] = "From Acme IT",
+        });
+
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        var settings = await (await tenant.Api.GetAsync("/api/v1/settings/secrets")).ReadAsync<SecretSettingsView>();
+        Assert.Equal((1440, false, true, false, "From Acme IT"), (settings.TextLifetimeMinutes, settings.SingleUse, settings.LockedForTechnicians, settings.LogToTicket, settings.HeaderText));
+        var forbidden = await tess.GetAsync("/settings/secrets");
+        Assert.Equal(HttpStatusCode.Redirect, forbidden.StatusCode);
+        Assert.Equal("/forbidden", forbidden.Headers.Location?.AbsolutePath);
+    }
+
     private async Task<List<Secret>> StoredAsync(Guid tenantId)
     {
         await using var db = factory.Services.GetRequiredService<IDbContextFactory<VouchDbContext>>().CreateDbContext();

@@ -135,6 +135,41 @@ public abstract class SecretsApiTests<TFactory>(TFactory factory) where TFactory
         Assert.False(await db.Secrets.IgnoreQueryFilters().AnyAsync(s => s.TenantId == tenant.Id));
     }
 
+    [Fact]
+    public async Task Settings_SetDefaults_PageTexts_AndTicketNotes_AndRefuseBadValues()
+    {
+        var tenant = await factory.CreateTenantAsync("Secrets " + Guid.NewGuid().ToString("N")[..8]);
+        var refused = await (await tenant.Api.PutJsonAsync("/api/v1/settings/secrets", new { textLifetimeMinutes = 3, smsTemplate = "Your secret is ready" }))
+            .ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(["smsTemplate", "textLifetimeMinutes"], refused.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("must show the link: include {{ link }}", refused["smsTemplate"].Single());
+
+        (await tenant.Api.PutJsonAsync("/api/v1/settings/secrets", new
+        {
+            textLifetimeMinutes = 15, singleUse = false, headerText = "Your new laptop login", messageOnReveal = "Change it at first sign-in.", ticketNotesInternal = false,
+        })).EnsureSuccessStatusCode();
+        var company = await (await tenant.Api.PostJsonAsync("/api/v1/companies", new { name = "Contoso" })).ReadAsync<Vouch.Core.Features.Directory.CompanyView>(HttpStatusCode.Created);
+        var ticket = await (await tenant.Api.PostJsonAsync("/api/v1/tickets", new { companyId = company.Id, summary = "New starter" })).ReadAsync<Vouch.Core.Features.Tickets.TicketView>(HttpStatusCode.Created);
+        var created = await (await tenant.Api.PostJsonAsync("/api/v1/secrets", new { text = Plaintext, ticketReference = "#" + ticket.Number })).ReadAsync<CreatedSecret>(HttpStatusCode.Created);
+
+        Assert.Equal((false, ticket.Number.ToString(System.Globalization.CultureInfo.InvariantCulture)), (created.Secret.SingleUse, created.Secret.TicketReference));
+        Assert.Equal(factory.Clock.GetUtcNow().UtcDateTime.AddMinutes(15), created.Secret.ExpiresAt, TimeSpan.FromSeconds(1));
+        var path = Split(created.Link).Path;
+        var visitor = factory.ApiClient(null);
+        var page = await (await visitor.GetAsync(path)).Content.ReadAsStringAsync();
+        Assert.Contains("Your new laptop login", page, StringComparison.Ordinal);
+        Assert.Contains("Change it at first sign-in.", page, StringComparison.Ordinal);
+        (await visitor.SubmitAsync(path, path + "?handler=Reveal", [])).EnsureSuccessStatusCode();
+        var notes = (await (await tenant.Api.GetAsync($"/api/v1/tickets/{ticket.Id}")).ReadAsync<Vouch.Core.Features.Tickets.TicketDetailView>()).Notes;
+        Assert.Equal(2, notes.Count);
+        Assert.Contains(notes, n => n.Body.StartsWith("Secure message created by", StringComparison.Ordinal));
+        Assert.Contains(notes, n => n.Body.StartsWith("Secure message revealed from", StringComparison.Ordinal));
+        Assert.All(notes, n => Assert.False(n.IsInternal));
+        Assert.All(notes, n => Assert.DoesNotContain("horse", n.Body, StringComparison.Ordinal));
+        var noTicket = await (await tenant.Api.PostJsonAsync("/api/v1/secrets", new { text = "x", ticketReference = "99999" })).ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal("no ticket 99999", noTicket["ticketReference"].Single());
+    }
+
     private static (string Path, string Key) Split(string link)
     {
         var uri = new Uri(link);

@@ -54,6 +54,7 @@ public abstract class TenantIsolationTests<TFactory>(TFactory factory) where TFa
         {
             number = Texting.NewNumber(), provider = "twilio", label = "Victim line", twilioAccountSid = "AC0123456789abcdef0123456789abcdef", twilioAuthToken = "victim-token",
         })).ReadAsync<PhoneNumberView>(HttpStatusCode.Created);
+        (await victim.Api.PutJsonAsync("/api/v1/settings/secrets", new { textLifetimeMinutes = 15 })).EnsureSuccessStatusCode();
         var secret = await (await victim.Api.PostJsonAsync("/api/v1/secrets", new { text = "victim secret", contactId = contact.Id })).ReadAsync<CreatedSecret>(HttpStatusCode.Created);
         // A caller check started by the victim's contact texting #verify to the victim's number.
         var victimNumber = Texting.NewNumber();
@@ -176,6 +177,8 @@ public abstract class TenantIsolationTests<TFactory>(TFactory factory) where TFa
         Assert.Equal(5, (await (await Call("GET", "/api/v1/settings/verification", "/api/v1/settings/verification")).ReadAsync<VerificationSettingsView>()).LifetimeMinutes);
         Assert.Equal(MessageProvider.Outbox, (await (await Call("GET", "/api/v1/settings/delivery", "/api/v1/settings/delivery")).ReadAsync<DeliverySettingsView>()).SmsProvider);
 
+        Assert.Equal(60, (await (await Call("GET", "/api/v1/settings/secrets", "/api/v1/settings/secrets")).ReadAsync<SecretSettingsView>()).TextLifetimeMinutes);
+
         // Writes that act on "the caller's own" resource stay inside the intruder's tenant.
         (await Call("PUT", "/api/v1/settings/verification", "/api/v1/settings/verification", Json(new { lifetimeMinutes = 9 }))).EnsureSuccessStatusCode();
         (await Call("PUT", "/api/v1/settings/tickets", "/api/v1/settings/tickets", Json(new { statuses = new[] { new { name = "New", isClosed = false }, new { name = "Shut", isClosed = true } } })))
@@ -184,6 +187,7 @@ public abstract class TenantIsolationTests<TFactory>(TFactory factory) where TFa
         (await Call("POST", "/api/v1/settings/delivery/test", "/api/v1/settings/delivery/test", Json(new { channel = "sms", to = "+14155550177" })))
             .EnsureSuccessStatusCode();
         (await Call("PUT", "/api/v1/tenant", "/api/v1/tenant", Json(new { defaultRegion = "GB" }))).EnsureSuccessStatusCode();
+        (await Call("PUT", "/api/v1/settings/secrets", "/api/v1/settings/secrets", Json(new { textLifetimeMinutes = 30 }))).EnsureSuccessStatusCode();
         var newMember = await (await Call("POST", "/api/v1/members", "/api/v1/members", Json(new { email = $"i-{Guid.NewGuid():N}@intruder.test", password = "twelve chars long", role = "technician" })))
             .ReadAsync<MemberView>(HttpStatusCode.Created);
         (await Call("POST", "/api/v1/api-keys", "/api/v1/api-keys", Json(new { name = "mine", scope = "read" }))).EnsureSuccessStatusCode();
@@ -191,6 +195,7 @@ public abstract class TenantIsolationTests<TFactory>(TFactory factory) where TFa
         Assert.Equal(snapshot, await SnapshotAsync(victim.Api, company.Id, contact.Id, verification.Id, ticket.Id, techRequest, secret.Secret.Id));
         Assert.Null((await (await victim.Api.GetAsync("/api/v1/settings/delivery")).ReadAsync<DeliverySettingsView>()).SmtpHost);
         Assert.Equal(3, (await (await victim.Api.GetAsync("/api/v1/settings/verification")).ReadAsync<VerificationSettingsView>()).LifetimeMinutes);
+        Assert.Equal(15, (await (await victim.Api.GetAsync("/api/v1/settings/secrets")).ReadAsync<SecretSettingsView>()).TextLifetimeMinutes);
         Assert.Equal(["Open", "Done"], (await (await victim.Api.GetAsync("/api/v1/settings/tickets")).ReadAsync<TicketSettingsView>()).Statuses.Select(x => x.Name));
         var victimMembers = await (await victim.Api.GetAsync("/api/v1/members")).ReadAsync<List<MemberView>>();
         Assert.DoesNotContain(victimMembers, m => m.Id == newMember.Id);
@@ -202,7 +207,7 @@ public abstract class TenantIsolationTests<TFactory>(TFactory factory) where TFa
             .Where(e => e.RoutePattern.RawText?.StartsWith("/api/v1", StringComparison.Ordinal) == true)
             .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []).Select(m => $"{m} {e.RoutePattern.RawText!.TrimEnd('/')}"))
             .ToHashSet(StringComparer.Ordinal);
-        Assert.Equal(54, apiEndpoints.Count);
+        Assert.Equal(56, apiEndpoints.Count);
         Assert.Equal(apiEndpoints.Order(StringComparer.Ordinal), covered.Order(StringComparer.Ordinal));
     }
 

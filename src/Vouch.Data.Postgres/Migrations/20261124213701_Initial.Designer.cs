@@ -13,7 +13,7 @@ using Vouch.Core.Storage;
 namespace Vouch.Data.Postgres.Migrations
 {
     [DbContext(typeof(VouchDbContext))]
-    [Migration("20261124212609_Initial")]
+    [Migration("20261124213701_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -722,6 +722,9 @@ namespace Vouch.Data.Postgres.Migrations
                     b.Property<Guid>("TenantId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("TicketReference")
+                        .HasColumnType("text");
+
                     b.Property<string>("TokenHash")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -737,6 +740,51 @@ namespace Vouch.Data.Postgres.Migrations
                     b.HasIndex("TenantId", "CreatedAt");
 
                     b.ToTable("Secrets");
+                });
+
+            modelBuilder.Entity("Vouch.Core.Features.SecureSend.SecretSettings", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("EmailSubjectTemplate")
+                        .HasMaxLength(10000)
+                        .HasColumnType("character varying(10000)");
+
+                    b.Property<string>("EmailTextTemplate")
+                        .HasMaxLength(10000)
+                        .HasColumnType("character varying(10000)");
+
+                    b.Property<string>("HeaderText")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<bool>("LockedForTechnicians")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("LogToTicket")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("MessageOnReveal")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<bool>("SingleUse")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("SmsTemplate")
+                        .HasMaxLength(10000)
+                        .HasColumnType("character varying(10000)");
+
+                    b.Property<int>("TextLifetimeMinutes")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("TicketNotesInternal")
+                        .HasColumnType("boolean");
+
+                    b.HasKey("TenantId");
+
+                    b.ToTable("SecretSettings");
                 });
 
             modelBuilder.Entity("Vouch.Core.Features.TechnicianVerification.TechnicianVerification", b =>
@@ -1465,6 +1513,15 @@ namespace Vouch.Data.Postgres.Migrations
                         .WithMany()
                         .HasForeignKey("TenantId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Vouch.Core.Features.SecureSend.SecretSettings", b =>
+                {
+                    b.HasOne("Vouch.Core.Features.Tenancy.Tenant", null)
+                        .WithOne()
+                        .HasForeignKey("Vouch.Core.Features.SecureSend.SecretSettings", "TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

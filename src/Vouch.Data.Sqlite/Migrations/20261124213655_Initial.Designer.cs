@@ -12,7 +12,7 @@ using Vouch.Core.Storage;
 namespace Vouch.Data.Sqlite.Migrations
 {
     [DbContext(typeof(VouchDbContext))]
-    [Migration("20261124212603_Initial")]
+    [Migration("20261124213655_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -713,6 +713,9 @@ namespace Vouch.Data.Sqlite.Migrations
                     b.Property<Guid>("TenantId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("TicketReference")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("TokenHash")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -728,6 +731,51 @@ namespace Vouch.Data.Sqlite.Migrations
                     b.HasIndex("TenantId", "CreatedAt");
 
                     b.ToTable("Secrets");
+                });
+
+            modelBuilder.Entity("Vouch.Core.Features.SecureSend.SecretSettings", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EmailSubjectTemplate")
+                        .HasMaxLength(10000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EmailTextTemplate")
+                        .HasMaxLength(10000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("HeaderText")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("LockedForTechnicians")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("LogToTicket")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("MessageOnReveal")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("SingleUse")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SmsTemplate")
+                        .HasMaxLength(10000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TextLifetimeMinutes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("TicketNotesInternal")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("TenantId");
+
+                    b.ToTable("SecretSettings");
                 });
 
             modelBuilder.Entity("Vouch.Core.Features.TechnicianVerification.TechnicianVerification", b =>
@@ -1456,6 +1504,15 @@ namespace Vouch.Data.Sqlite.Migrations
                         .WithMany()
                         .HasForeignKey("TenantId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Vouch.Core.Features.SecureSend.SecretSettings", b =>
+                {
+                    b.HasOne("Vouch.Core.Features.Tenancy.Tenant", null)
+                        .WithOne()
+                        .HasForeignKey("Vouch.Core.Features.SecureSend.SecretSettings", "TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

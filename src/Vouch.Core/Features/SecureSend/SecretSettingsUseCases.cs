@@ -1,0 +1,133 @@
+using Microsoft.EntityFrameworkCore;
+using Vouch.Core.Features.Audit;
+using Vouch.Core.Features.Tenancy;
+using Vouch.Core.Features.Verification;
+using Vouch.Core.Storage;
+
+namespace Vouch.Core.Features.SecureSend;
+
+public sealed record SecretSettingsView(
+    bool SingleUse,
+    int TextLifetimeMinutes,
+    bool LockedForTechnicians,
+    bool LogToTicket,
+    bool TicketNotesInternal,
+    string? HeaderText,
+    string? MessageOnReveal,
+    string? SmsTemplate,
+    string? EmailSubjectTemplate,
+    string? EmailTextTemplate);
+
+/// <summary>A change to the secret-link rules; absent fields keep their value, an empty text restores the built-in one.</summary>
+public sealed record SecretSettingsInput(
+    bool? SingleUse,
+    int? TextLifetimeMinutes,
+    bool? LockedForTechnicians,
+    bool? LogToTicket,
+    bool? TicketNotesInternal,
+    string? HeaderText,
+    string? MessageOnReveal,
+    string? SmsTemplate,
+    string? EmailSubjectTemplate,
+    string? EmailTextTemplate);
+
+public sealed class GetSecretSettings(VouchDbContext db, Caller caller)
+{
+    public async Task<SecretSettingsView> HandleAsync(CancellationToken ct) => View(await LoadAsync(db, caller, ct));
+
+    /// <summary>The tenant's row, or the defaults (not added to the unit of work).</summary>
+    internal static async Task<SecretSettings> LoadAsync(VouchDbContext db, Caller caller, CancellationToken ct) =>
+        await db.SecretSettings.AsNoTracking().SingleOrDefaultAsync(ct) ?? new SecretSettings(caller.TenantId!.Value);
+
+    internal static SecretSettingsView View(SecretSettings s) => new(s.SingleUse, s.TextLifetimeMinutes, s.LockedForTechnicians, s.LogToTicket,
+        s.TicketNotesInternal, s.HeaderText, s.MessageOnReveal, s.SmsTemplate, s.EmailSubjectTemplate, s.EmailTextTemplate);
+}
+
+/// <summary>Owners and Admins change the rules; a template that would drop the link is refused.</summary>
+public sealed class UpdateSecretSettings(VouchDbContext db, Caller caller, AuditLog audit)
+{
+    public async Task<Outcome<SecretSettingsView>> HandleAsync(SecretSettingsInput input, CancellationToken ct)
+    {
+        if (!caller.CanConfigure)
+        {
+            return new Forbidden("only Owners and Admins can change the secret-link settings");
+        }
+
+        var settings = await db.SecretSettings.SingleOrDefaultAsync(ct);
+        if (settings is null)
+        {
+            settings = new SecretSettings(caller.TenantId!.Value);
+            db.SecretSettings.Add(settings);
+        }
+
+        var errors = new FieldErrors();
+        if (input.TextLifetimeMinutes is { } lifetime)
+        {
+            if (lifetime is < CreateSecret.MinLifetimeMinutes or > CreateSecret.MaxLifetimeMinutes)
+            {
+                errors.Add("textLifetimeMinutes", $"must be between {CreateSecret.MinLifetimeMinutes} and {CreateSecret.MaxLifetimeMinutes} (7 days)");
+            }
+            else
+            {
+                settings.TextLifetimeMinutes = lifetime;
+            }
+        }
+
+        settings.SingleUse = input.SingleUse ?? settings.SingleUse;
+        settings.LockedForTechnicians = input.LockedForTechnicians ?? settings.LockedForTechnicians;
+        settings.LogToTicket = input.LogToTicket ?? settings.LogToTicket;
+        settings.TicketNotesInternal = input.TicketNotesInternal ?? settings.TicketNotesInternal;
+        settings.HeaderText = Text(input.HeaderText, settings.HeaderText, "headerText", errors);
+        settings.MessageOnReveal = Text(input.MessageOnReveal, settings.MessageOnReveal, "messageOnReveal", errors);
+        settings.SmsTemplate = Template(input.SmsTemplate, settings.SmsTemplate, "smsTemplate", mustKeepLink: true, errors);
+        settings.EmailSubjectTemplate = Template(input.EmailSubjectTemplate, settings.EmailSubjectTemplate, "emailSubjectTemplate", mustKeepLink: false, errors);
+        settings.EmailTextTemplate = Template(input.EmailTextTemplate, settings.EmailTextTemplate, "emailTextTemplate", mustKeepLink: true, errors);
+        if (errors.Any)
+        {
+            return errors.ToFailure();
+        }
+
+        audit.Record("settings.secrets_changed", "tenant", settings.TenantId.ToString(),
+            $"single use {settings.SingleUse}, lifetime {settings.TextLifetimeMinutes} min, locked for technicians {settings.LockedForTechnicians}, ticket notes {settings.LogToTicket}");
+        await db.SaveChangesAsync(ct);
+        return GetSecretSettings.View(settings);
+    }
+
+    private static string? Text(string? given, string? current, string field, FieldErrors errors)
+    {
+        if (given is null)
+        {
+            return current;
+        }
+
+        var text = given.Trim();
+        if (text.Length > SecretSettings.MaxTextLength)
+        {
+            errors.Add(field, $"must be at most {SecretSettings.MaxTextLength} characters");
+            return current;
+        }
+
+        return text.Length == 0 ? null : text;
+    }
+
+    private static string? Template(string? given, string? current, string field, bool mustKeepLink, FieldErrors errors)
+    {
+        if (given is null)
+        {
+            return current;
+        }
+
+        if (given.Trim().Length == 0)
+        {
+            return null;
+        }
+
+        if (VerificationTemplates.Problem(given, mustKeepCode: false, mustKeepLink, html: false) is { } problem)
+        {
+            errors.Add(field, problem);
+            return current;
+        }
+
+        return given;
+    }
+}

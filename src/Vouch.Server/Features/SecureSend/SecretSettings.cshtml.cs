@@ -1,0 +1,82 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Vouch.Core.Features.SecureSend;
+using Vouch.Server.Features.Shared;
+using Vouch.Server.Hosting;
+
+namespace Vouch.Server.Features.SecureSend;
+
+/// <summary>The tenant's secret-link rules (Owners and Admins): defaults, the lock, ticket notes, the recipient's page and the messages.</summary>
+[Authorize(Policy = Authentication.Configure)]
+public sealed class SecretSettingsModel(GetSecretSettings getSettings) : PageModel
+{
+    /// <summary>The lifetimes offered, in minutes, with their words.</summary>
+    public static readonly IReadOnlyList<(int Minutes, string Label)> Lifetimes =
+        [(5, "5 minutes"), (15, "15 minutes"), (60, "1 hour"), (240, "4 hours"), (1440, "1 day"), (4320, "3 days"), (10080, "7 days")];
+
+    public static string Describe(int minutes) =>
+        Lifetimes.FirstOrDefault(l => l.Minutes == minutes).Label ?? $"{minutes} minutes";
+
+    [BindProperty]
+    public SecretSettingsForm Input { get; set; } = new();
+
+    [TempData]
+    public string? Notice { get; set; }
+
+    public async Task OnGetAsync() => Input = SecretSettingsForm.From(await getSettings.HandleAsync(HttpContext.RequestAborted));
+
+    public async Task<IActionResult> OnPostAsync([FromServices] UpdateSecretSettings update)
+    {
+        var saved = await update.HandleAsync(Input.ToInput(), HttpContext.RequestAborted);
+        if (saved.Succeeded)
+        {
+            Notice = "Secret-link settings saved.";
+            return RedirectToPage();
+        }
+
+        PageFailures.Add(ModelState, saved.Failure!, field => "Input." + PageFailures.Pascal(field));
+        return Page();
+    }
+}
+
+public sealed class SecretSettingsForm
+{
+    public bool SingleUse { get; set; }
+
+    public int TextLifetimeMinutes { get; set; }
+
+    public bool LockedForTechnicians { get; set; }
+
+    public bool LogToTicket { get; set; }
+
+    public bool TicketNotesInternal { get; set; }
+
+    public string? HeaderText { get; set; }
+
+    public string? MessageOnReveal { get; set; }
+
+    public string? SmsTemplate { get; set; }
+
+    public string? EmailSubjectTemplate { get; set; }
+
+    public string? EmailTextTemplate { get; set; }
+
+    public static SecretSettingsForm From(SecretSettingsView v) => new()
+    {
+        SingleUse = v.SingleUse,
+        TextLifetimeMinutes = v.TextLifetimeMinutes,
+        LockedForTechnicians = v.LockedForTechnicians,
+        LogToTicket = v.LogToTicket,
+        TicketNotesInternal = v.TicketNotesInternal,
+        HeaderText = v.HeaderText ?? "",
+        MessageOnReveal = v.MessageOnReveal ?? "",
+        SmsTemplate = v.SmsTemplate ?? "",
+        EmailSubjectTemplate = v.EmailSubjectTemplate ?? "",
+        EmailTextTemplate = v.EmailTextTemplate ?? "",
+    };
+
+    // Empty boxes restore the built-in texts.
+    public SecretSettingsInput ToInput() => new(SingleUse, TextLifetimeMinutes, LockedForTechnicians, LogToTicket, TicketNotesInternal,
+        HeaderText ?? "", MessageOnReveal ?? "", SmsTemplate ?? "", EmailSubjectTemplate ?? "", EmailTextTemplate ?? "");
+}
