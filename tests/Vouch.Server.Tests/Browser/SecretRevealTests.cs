@@ -23,12 +23,12 @@ public sealed class SecretRevealTests
         var page = await desk.SignedInAsync(technician);
         await page.GotoAsync($"/contacts/{contactId}");
         var form = page.Locator("#secret-form");
-        await form.GetByLabel("Secret").FillAsync(secret);
+        await form.GetByLabel("Secret", new() { Exact = true }).FillAsync(secret);
         await form.GetByLabel("Deliver").SelectOptionAsync(new SelectOptionValue { Label = "SMS to +1 415-555-0199" });
         await form.GetByRole(AriaRole.Button, new() { Name = "Encrypt and send" }).ClickAsync();
 
         await Expect(page.Locator("#secret-result")).ToContainTextAsync("Sent to •••0199");
-        await Expect(form.GetByLabel("Secret")).ToHaveValueAsync("");
+        await Expect(form.GetByLabel("Secret", new() { Exact = true })).ToHaveValueAsync("");
 
         // The text message carries the link with its key; Vouch's own rows never held the secret.
         var outbox = await desk.NewPageAsync();
@@ -45,6 +45,38 @@ public sealed class SecretRevealTests
         await reveal.GotoAsync(link);
         await reveal.GetByRole(AriaRole.Button, new() { Name = "Reveal" }).ClickAsync();
         await Expect(reveal.Locator("#secret-text")).ToHaveTextAsync(secret);
+    }
+
+    [Fact]
+    public async Task CopiedLink_WithAPassphrase_OpensOnlyWithTheRightOne()
+    {
+        await using var server = new KestrelVouch();
+        var baseUrl = server.Start();
+        var (technician, contactId) = await server.TechnicianWithContactAsync(baseUrl);
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(LocalChromium.Options);
+        await using var desk = await browser.NewContextAsync(baseUrl);
+        var page = await desk.SignedInAsync(technician);
+        await page.GotoAsync($"/contacts/{contactId}");
+        var form = page.Locator("#secret-form");
+        await form.GetByLabel("Secret", new() { Exact = true }).FillAsync("BitLocker recovery key 123456-654321");
+        await form.GetByLabel("Passphrase").FillAsync("blue heron");
+        await form.GetByRole(AriaRole.Button, new() { Name = "Encrypt and send" }).ClickAsync();
+        var link = page.GetByLabel("Secret link");
+        await Expect(link).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("/s/[A-Za-z0-9_-]+#[A-Za-z0-9_-]{43}$"));
+        Assert.False(await server.AnyStoredRowContainsAsync("heron"));
+
+        await using var recipient = await browser.NewContextAsync(baseUrl);
+        var reveal = await recipient.NewPageAsync();
+        await reveal.GotoAsync(await link.InputValueAsync());
+        await reveal.GetByRole(AriaRole.Button, new() { Name = "Reveal" }).ClickAsync();
+        await reveal.GetByLabel("Passphrase").FillAsync("grey heron");
+        await reveal.GetByRole(AriaRole.Button, new() { Name = "Open" }).ClickAsync();
+        await Expect(reveal.GetByRole(AriaRole.Alert)).ToContainTextAsync("does not open the message", new() { Timeout = 15000 });
+        await reveal.GetByLabel("Passphrase").FillAsync("blue heron");
+        await reveal.GetByRole(AriaRole.Button, new() { Name = "Open" }).ClickAsync();
+        await Expect(reveal.Locator("#secret-text")).ToHaveTextAsync("BitLocker recovery key 123456-654321", new() { Timeout = 15000 });
     }
 
     [Fact]

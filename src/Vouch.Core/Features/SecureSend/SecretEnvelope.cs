@@ -8,13 +8,16 @@ namespace Vouch.Core.Features.SecureSend;
 /// The one format of encrypted content, shared by the browser (Web Crypto) and the server's plaintext mode:
 /// <c>{"v":1,"iv":"…","ct":"…"}</c>, AES-256-GCM with a 96-bit IV, <c>ct</c> being the ciphertext followed by the 128-bit
 /// tag (as Web Crypto returns it), both base64url without padding. The key is 32 random bytes, base64url in the link's
-/// fragment.
+/// fragment. With a passphrase the envelope also has <c>"pw":{"salt":…,"iter":…}</c> and the AES key is
+/// PBKDF2-HMAC-SHA256(passphrase, link key ‖ salt, iter): the link alone no longer opens it.
 /// </summary>
 public static class SecretEnvelope
 {
     public const int MaxContentBytes = 64 * 1024;
+    public const int PassphraseIterations = 600_000;
     private const int IvBytes = 12;
     private const int TagBytes = 16;
+    private const int SaltBytes = 16;
 
     /// <summary>Checks an envelope made by a client; null when it is well formed, else why not.</summary>
     public static string? Problem(string? envelope)
@@ -43,7 +46,19 @@ public static class SecretEnvelope
                 return $"must have \"ct\": the ciphertext and its 16-byte tag, base64url, at most {MaxContentBytes} bytes of content";
             }
 
-            return root.EnumerateObject().Count() == 3 ? null : "must have only v, iv and ct";
+            var fields = root.EnumerateObject().Count();
+            if (root.TryGetProperty("pw", out var pw))
+            {
+                if (pw.ValueKind != JsonValueKind.Object || Bytes(pw, "salt") is not { Length: SaltBytes } || !pw.TryGetProperty("iter", out var iter)
+                    || iter.ValueKind != JsonValueKind.Number || !iter.TryGetInt32(out var rounds) || rounds is < 100_000 or > 10_000_000 || pw.EnumerateObject().Count() != 2)
+                {
+                    return "has \"pw\" but not {\"salt\": 16 bytes base64url, \"iter\": 100,000 to 10,000,000}";
+                }
+
+                fields--;
+            }
+
+            return fields == 3 ? null : "must have only v, iv, ct and pw";
         }
         catch (JsonException)
         {
@@ -52,9 +67,11 @@ public static class SecretEnvelope
     }
 
     /// <summary>Encrypts <paramref name="plaintext"/> under a fresh key; the caller puts the key in the link and forgets it.</summary>
-    public static (string Envelope, string Key) Seal(string plaintext)
+    public static (string Envelope, string Key) Seal(string plaintext, string? passphrase = null)
     {
-        var key = RandomNumberGenerator.GetBytes(32);
+        var linkKey = RandomNumberGenerator.GetBytes(32);
+        var salt = passphrase is null ? null : RandomNumberGenerator.GetBytes(SaltBytes);
+        var key = salt is null ? (byte[])linkKey.Clone() : Derive(passphrase!, linkKey, salt, PassphraseIterations);
         var iv = RandomNumberGenerator.GetBytes(IvBytes);
         var plain = Encoding.UTF8.GetBytes(plaintext);
         var sealedBytes = new byte[plain.Length + TagBytes];
@@ -64,23 +81,33 @@ public static class SecretEnvelope
         }
 
         CryptographicOperations.ZeroMemory(plain);
-        var envelope = JsonSerializer.Serialize(new { v = 1, iv = Base64Url(iv), ct = Base64Url(sealedBytes) });
-        var encodedKey = Base64Url(key);
         CryptographicOperations.ZeroMemory(key);
+        var envelope = salt is null
+            ? JsonSerializer.Serialize(new { v = 1, iv = Base64Url(iv), ct = Base64Url(sealedBytes) })
+            : JsonSerializer.Serialize(new { v = 1, iv = Base64Url(iv), ct = Base64Url(sealedBytes), pw = new { salt = Base64Url(salt), iter = PassphraseIterations } });
+        var encodedKey = Base64Url(linkKey);
+        CryptographicOperations.ZeroMemory(linkKey);
         return (envelope, encodedKey);
     }
 
     /// <summary>Decrypts an envelope with its key: for tests and the command line, never for a request.</summary>
-    public static string Open(string envelope, string key)
+    public static string Open(string envelope, string key, string? passphrase = null)
     {
         using var json = JsonDocument.Parse(envelope);
         var iv = Bytes(json.RootElement, "iv")!;
         var sealedBytes = Bytes(json.RootElement, "ct")!;
         var plain = new byte[sealedBytes.Length - TagBytes];
-        using var aes = new AesGcm(FromBase64Url(key), TagBytes);
+        var aesKey = json.RootElement.TryGetProperty("pw", out var pw)
+            ? Derive(passphrase ?? "", FromBase64Url(key), Bytes(pw, "salt")!, pw.GetProperty("iter").GetInt32())
+            : FromBase64Url(key);
+        using var aes = new AesGcm(aesKey, TagBytes);
         aes.Decrypt(iv, sealedBytes.AsSpan(0, plain.Length), sealedBytes.AsSpan(plain.Length), plain);
         return Encoding.UTF8.GetString(plain);
     }
+
+    /// <summary>PBKDF2-HMAC-SHA256 of the passphrase, salted with the link key and the envelope's salt: both are needed.</summary>
+    private static byte[] Derive(string passphrase, byte[] linkKey, byte[] salt, int iterations) =>
+        Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(passphrase), linkKey.Concat(salt).ToArray(), iterations, HashAlgorithmName.SHA256, 32);
 
     public static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 

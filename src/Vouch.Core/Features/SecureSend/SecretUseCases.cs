@@ -20,7 +20,8 @@ public sealed record CreateSecretRequest(
     bool? SingleUse,
     Guid? ContactId,
     string? Label,
-    string? TicketReference = null);
+    string? TicketReference = null,
+    string? Passphrase = null);
 
 /// <summary>A secret's metadata and state; never its content.</summary>
 public sealed record SecretView(
@@ -118,6 +119,11 @@ public sealed class CreateSecret(VouchDbContext db, Caller caller, AuditLog audi
             errors.Add("label", $"must be at most {Secret.MaxLabelLength} characters");
         }
 
+        if (request.Passphrase is { } passphrase && (request.Text is null || passphrase.Length is < 4 or > 200))
+        {
+            errors.Add("passphrase", request.Text is null ? "only with text: in an envelope you encrypt, derive the key from the passphrase yourself" : "must be 4 to 200 characters");
+        }
+
         if (request.ContactId is { } contactId && !await db.Contacts.AnyAsync(c => c.Id == contactId, ct))
         {
             errors.Add("contactId", "no such contact");
@@ -128,14 +134,14 @@ public sealed class CreateSecret(VouchDbContext db, Caller caller, AuditLog audi
             return errors.ToFailure();
         }
 
-        var (envelope, key) = request.Text is { } plaintext ? SecretEnvelope.Seal(plaintext) : (request.Envelope!, null);
+        var (envelope, key) = request.Text is { } plaintext ? SecretEnvelope.Seal(plaintext, request.Passphrase) : (request.Envelope!, null);
         var now = clock.GetUtcNow();
         var token = SecretTokens.New();
         var secret = new Secret(Guid.CreateVersion7(now), caller.TenantId!.Value, SecretTokens.Hash(token), envelope, singleUse,
             now.UtcDateTime, TimeSpan.FromMinutes(lifetime), request.ContactId, label, caller.Kind, caller.ActorId, caller.ActorName ?? "", ticket);
         db.Secrets.Add(secret);
         audit.Record("secret.created", "secret", secret.Id.ToString(),
-            $"{(key is null ? "encrypted by the sender" : "encrypted by the server")}, {(secret.SingleUse ? "single use" : "reusable")}, expires {secret.ExpiresAt:yyyy-MM-dd HH:mm} UTC"
+            $"{(key is null ? "encrypted by the sender" : "encrypted by the server")}{(envelope.Contains("\"pw\"", StringComparison.Ordinal) ? " with a passphrase" : "")}, {(secret.SingleUse ? "single use" : "reusable")}, expires {secret.ExpiresAt:yyyy-MM-dd HH:mm} UTC"
             + (secret.ContactId is { } c ? $", for contact {c}" : "") + (label is null ? "" : $", {label}") + (ticket is null ? "" : $", ticket {ticket}"));
         if (ticket is not null && settings.LogToTicket)
         {

@@ -1,5 +1,7 @@
 // Secret link page: nothing is fetched until Reveal is pressed. The key is the link's fragment (never sent to the
 // server); the server answers the Reveal post with the ciphertext ({"v":1,"iv","ct"}, AES-256-GCM), decrypted here.
+// With "pw" in the envelope the AES key is PBKDF2-SHA256(passphrase, link key ‖ salt, iter), so the page asks for the
+// passphrase the sender gave by another channel; the ciphertext stays in this page, so a wrong one can be retried.
 (function () {
     "use strict";
 
@@ -23,22 +25,49 @@
         document.getElementById(id).hidden = false;
     }
 
+    async function aesKey(envelope, passphrase) {
+        if (!envelope.pw) {
+            return crypto.subtle.importKey("raw", bytes(key), "AES-GCM", false, ["decrypt"]);
+        }
+        const linkKey = bytes(key), salt = bytes(envelope.pw.salt);
+        const material = await crypto.subtle.importKey("raw", new TextEncoder().encode(passphrase), "PBKDF2", false, ["deriveKey"]);
+        const combined = new Uint8Array(linkKey.length + salt.length);
+        combined.set(linkKey);
+        combined.set(salt, linkKey.length);
+        return crypto.subtle.deriveKey({ name: "PBKDF2", salt: combined, iterations: envelope.pw.iter, hash: "SHA-256" },
+            material, { name: "AES-GCM", length: 256 }, false, ["decrypt"]);
+    }
+
+    async function open(envelope, passphrase) {
+        const cryptoKey = await aesKey(envelope, passphrase);
+        const plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: bytes(envelope.iv) }, cryptoKey, bytes(envelope.ct));
+        document.getElementById("secret-text").textContent = new TextDecoder().decode(plain);
+        document.getElementById("secret-passphrase").hidden = true;
+        show("secret-open");
+        document.getElementById("secret-copy").addEventListener("click", function () {
+            navigator.clipboard.writeText(document.getElementById("secret-text").textContent);
+        });
+    }
+
+    function askPassphrase(envelope) {
+        const section = document.getElementById("secret-passphrase");
+        const passForm = document.getElementById("passphrase-form");
+        const wrong = document.getElementById("passphrase-wrong");
+        document.getElementById("secret-closed").hidden = true;
+        section.hidden = false;
+        passForm.addEventListener("submit", function (event) {
+            event.preventDefault();
+            wrong.hidden = true;
+            open(envelope, document.getElementById("passphrase").value).catch(function () { wrong.hidden = false; });
+        });
+    }
+
     form.addEventListener("submit", function (event) {
         event.preventDefault();
         form.querySelector("button").disabled = true;
         fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin" })
             .then(function (response) { return response.ok ? response.json() : Promise.reject(response.status); })
-            .then(function (envelope) {
-                return crypto.subtle.importKey("raw", bytes(key), "AES-GCM", false, ["decrypt"])
-                    .then(function (cryptoKey) { return crypto.subtle.decrypt({ name: "AES-GCM", iv: bytes(envelope.iv) }, cryptoKey, bytes(envelope.ct)); });
-            })
-            .then(function (plain) {
-                document.getElementById("secret-text").textContent = new TextDecoder().decode(plain);
-                show("secret-open");
-                document.getElementById("secret-copy").addEventListener("click", function () {
-                    navigator.clipboard.writeText(document.getElementById("secret-text").textContent);
-                });
-            })
+            .then(function (envelope) { return envelope.pw ? askPassphrase(envelope) : open(envelope); })
             .catch(function () { show("secret-gone"); });
     });
 })();

@@ -18,12 +18,32 @@
         return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
     }
 
-    async function seal(text) {
+    const iterations = 600000; // PBKDF2-SHA256 rounds for a passphrase, as SecretEnvelope.cs
+
+    // With a passphrase the AES key is PBKDF2(passphrase, link key ‖ salt): the link alone does not open the secret.
+    async function encryptionKey(linkKey, passphrase, salt) {
+        if (!passphrase) {
+            return crypto.subtle.importKey("raw", linkKey, "AES-GCM", false, ["encrypt"]);
+        }
+        const material = await crypto.subtle.importKey("raw", new TextEncoder().encode(passphrase), "PBKDF2", false, ["deriveKey"]);
+        const combined = new Uint8Array(linkKey.length + salt.length);
+        combined.set(linkKey);
+        combined.set(salt, linkKey.length);
+        return crypto.subtle.deriveKey({ name: "PBKDF2", salt: combined, iterations: iterations, hash: "SHA-256" },
+            material, { name: "AES-GCM", length: 256 }, false, ["encrypt"]);
+    }
+
+    async function seal(text, passphrase) {
         const key = crypto.getRandomValues(new Uint8Array(32));
         const iv = crypto.getRandomValues(new Uint8Array(12));
-        const cryptoKey = await crypto.subtle.importKey("raw", key, "AES-GCM", false, ["encrypt"]);
+        const salt = crypto.getRandomValues(new Uint8Array(16));
+        const cryptoKey = await encryptionKey(key, passphrase, salt);
         const sealed = new Uint8Array(await crypto.subtle.encrypt({ name: "AES-GCM", iv: iv }, cryptoKey, new TextEncoder().encode(text)));
-        return { envelope: JSON.stringify({ v: 1, iv: base64url(iv), ct: base64url(sealed) }), key: base64url(key) };
+        const envelope = { v: 1, iv: base64url(iv), ct: base64url(sealed) };
+        if (passphrase) {
+            envelope.pw = { salt: base64url(salt), iter: iterations };
+        }
+        return { envelope: JSON.stringify(envelope), key: base64url(key) };
     }
 
     function showErrors(problem) {
@@ -46,7 +66,8 @@
         errors.hidden = true;
         result.hidden = true;
         try {
-            const sealed = await seal(secret.value);
+            const passphrase = document.getElementById("secret-passphrase");
+            const sealed = await seal(secret.value, passphrase.value);
             const data = new FormData(form); // the antiforgery token, lifetime and label; the secret has no name
             data.set("Envelope", sealed.envelope);
             data.set("Delivery", delivery);
@@ -63,6 +84,7 @@
                 return;
             }
             secret.value = "";
+            passphrase.value = "";
             const link = answer.link + "#" + sealed.key;
             document.getElementById("secret-result-text").textContent = answer.sentTo
                 ? "Sent to " + answer.sentTo + "; the link works until " + answer.expiresAt + "."

@@ -19,6 +19,23 @@ public sealed class SecretTests
         Assert.ThrowsAny<System.Security.Cryptography.CryptographicException>(() => SecretEnvelope.Open(envelope, otherKey));
     }
 
+    [Fact]
+    public void WithAPassphrase_TheLinkKeyAloneDoesNotOpenIt()
+    {
+        var (envelope, key) = SecretEnvelope.Seal("vault: 1234", "blue heron");
+
+        Assert.Null(SecretEnvelope.Problem(envelope));
+        Assert.Contains("\"pw\"", envelope, StringComparison.Ordinal);
+        Assert.Equal("vault: 1234", SecretEnvelope.Open(envelope, key, "blue heron"));
+        Assert.ThrowsAny<System.Security.Cryptography.CryptographicException>(() => SecretEnvelope.Open(envelope, key, "blue herons"));
+        Assert.ThrowsAny<System.Security.Cryptography.CryptographicException>(() => SecretEnvelope.Open(envelope, key));
+    }
+
+    [Theory]
+    [InlineData("{\"v\":1,\"iv\":\"AAAAAAAAAAAAAAAA\",\"ct\":\"AAAAAAAAAAAAAAAAAAAAAAA\",\"pw\":{\"salt\":\"AAAA\",\"iter\":600000}}")]
+    [InlineData("{\"v\":1,\"iv\":\"AAAAAAAAAAAAAAAA\",\"ct\":\"AAAAAAAAAAAAAAAAAAAAAAA\",\"pw\":{\"salt\":\"AAAAAAAAAAAAAAAAAAAAAA\",\"iter\":10}}")]
+    public void WeakOrMalformedPassphraseParameters_AreRefused(string envelope) => Assert.NotNull(SecretEnvelope.Problem(envelope));
+
     [Theory]
     [InlineData(null)]
     [InlineData("not json")]

@@ -80,6 +80,27 @@ public abstract class SecretsApiTests<TFactory>(TFactory factory) where TFactory
     }
 
     [Fact]
+    public async Task Passphrase_IsNeededBesidesTheLink_AndIsNeverStored()
+    {
+        var tenant = await factory.CreateTenantAsync("Secrets " + Guid.NewGuid().ToString("N")[..8]);
+
+        var created = await (await tenant.Api.PostJsonAsync("/api/v1/secrets", new { text = Plaintext, passphrase = "blue heron" })).ReadAsync<CreatedSecret>(HttpStatusCode.Created);
+        var refused = await (await tenant.Api.PostJsonAsync("/api/v1/secrets", new { envelope = SecretEnvelope.Seal("x").Envelope, passphrase = "blue heron" }))
+            .ProblemAsync(HttpStatusCode.BadRequest);
+
+        var (path, key) = Split(created.Link);
+        var stored = await StoredEnvelopeAsync(created.Secret.Id);
+        Assert.DoesNotContain("heron", stored, StringComparison.Ordinal);
+        Assert.ThrowsAny<System.Security.Cryptography.CryptographicException>(() => SecretEnvelope.Open(stored!, key));
+        var revealed = await factory.ApiClient(null).SubmitAsync(path, path + "?handler=Reveal", []);
+        Assert.Equal(Plaintext, SecretEnvelope.Open(await revealed.Content.ReadAsStringAsync(), key, "blue heron"));
+        Assert.StartsWith("only with text", refused["passphrase"].Single(), StringComparison.Ordinal);
+        var audit = await (await tenant.Api.GetAsync($"/api/v1/audit?targetId={created.Secret.Id}")).Content.ReadAsStringAsync();
+        Assert.Contains("with a passphrase", audit, StringComparison.Ordinal);
+        Assert.DoesNotContain("heron", audit, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Revoke_ErasesAtOnce_AndASecondRevokeConflicts()
     {
         var tenant = await factory.CreateTenantAsync("Secrets " + Guid.NewGuid().ToString("N")[..8]);
