@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Helpers shared by bench/run.sh, bench/verify.sh and bench/inbound.sh (sourced, not run).
+# Helpers shared by bench/run.sh, bench/verify.sh, bench/inbound.sh and bench/secrets.sh (sourced, not run).
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$BENCH_DIR")
@@ -52,7 +52,7 @@ number_of() { # number_of I -> "AREA EXCH LINE" of seeded contact I (same formul
 }
 
 
-# ---- Shared by the benchmarks that run whole servers (bench/run.sh, bench/verify.sh, bench/inbound.sh) -------------------
+# ---- Shared by the benchmarks that run whole servers (bench/run.sh, bench/verify.sh, bench/inbound.sh, bench/secrets.sh) --
 
 # bench_knobs CONTACTS: the knobs every run shares, from BENCH_* (CONTACTS is the default number of contacts), and DLL.
 bench_knobs() {
