@@ -51,8 +51,6 @@ for i in $(seq 1 60); do
   sleep 0.5
 done
 
-FAILED_CHECKS=0
-
 # add_number DB BASE: the tenant's Twilio verification number; sets WEBHOOK (the URL Vouch validates signatures against).
 add_number() {
   local status
@@ -76,80 +74,40 @@ bench_database() {
   add_number "$db" "$base"
   measure_healthz "$db" "$base"
 
-  local clients out line rc load0 limit=$((DURATION + WARMUP + DRAIN_TIMEOUT + 300)) watch="standin:$STANDIN_PID"
+  local clients limit=$((DURATION + WARMUP + DRAIN_TIMEOUT + 300)) watch="standin:$STANDIN_PID"
   [[ "$db" == postgres ]] && watch="$watch,postgres:$(head -n 1 "$PG_DATA/postmaster.pid")"
   for clients in $CLIENTS; do
-    wait_quiet
-    load0=$(cut -d' ' -f1 /proc/loadavg)
-    log "[$db] inbound texts: warm-up ${WARMUP} s, then ${DURATION} s at $clients clients (load average $load0)"
-    out="$WORK/$db-inbound-$clients"
-    rc=0
-    timeout "$limit" dotnet "$LOAD" run --base "$base" --webhook "$WEBHOOK" --standin "$STANDIN" --key "$KEY" \
+    log "[$db] inbound texts: warm-up ${WARMUP} s, then ${DURATION} s at $clients clients"
+    run_load "$db, $clients clients" "$db inbound" "$WORK/$db-inbound-$clients" "$limit" \
+      dotnet "$LOAD" run --base "$base" --webhook "$WEBHOOK" --standin "$STANDIN" --key "$KEY" \
       --contacts "$WORK/$db-contacts.csv" --to "$VOUCH_NUMBER" --account "$ACCOUNT_SID" --token "$AUTH_TOKEN" \
       --clients "$clients" --duration "$DURATION" --warmup "$WARMUP" --duplicate-every "$DUPLICATE_EVERY" \
-      --drain-timeout "$DRAIN_TIMEOUT" --server-pid "$SERVER_PID" --clk-tck "$(getconf CLK_TCK)" --watch "$watch" >"$out.txt" 2>"$out.err" || rc=$?
-    [[ $rc == 0 || $rc == 4 ]] || { log "the load generator failed ($rc)"; cat "$out.txt" "$out.err" >&2; exit 1; }
-    line=$(grep '^BENCH ' "$out.txt") || { log "no result"; cat "$out.err" >&2; exit 1; }
-    [[ -s "$out.err" ]] && cat "$out.err" >&2
-    sed "s/^/[$db, $clients clients] /" <(grep '^CHECK ' "$out.txt") | tee -a "$WORK/checks.txt" >&2
-    [[ $rc == 0 ]] || FAILED_CHECKS=$((FAILED_CHECKS + 1))
-    line="$line load_before=$load0 load_after=$(cut -d' ' -f1 /proc/loadavg)"
-    echo "$db inbound $line" >>"$WORK/results.txt"
-    log "[$db] $clients clients: ${line#BENCH }"
+      --drain-timeout "$DRAIN_TIMEOUT" --server-pid "$SERVER_PID" --clk-tck "$(getconf CLK_TCK)" --watch "$watch"
   done
-  log "[$db] server peak resident memory (VmHWM) $(hwm_mb "$SERVER_PID") MB"
-  stop_server
-
   # The audit chain the texts appended to must still verify end to end.
-  if timeout 300 dotnet "$DLL" audit verify --Vouch:DataDirectory="$data" "${DB_ARGS[@]}" >"$WORK/$db-audit.txt" 2>&1; then
-    echo "[$db] CHECK ok   audit chain: $(tail -n 1 "$WORK/$db-audit.txt")" | tee -a "$WORK/checks.txt" >&2
-  else
-    echo "[$db] CHECK FAIL audit chain: $(tail -n 3 "$WORK/$db-audit.txt" | tr '\n' ' ')" | tee -a "$WORK/checks.txt" >&2
-    FAILED_CHECKS=$((FAILED_CHECKS + 1))
-  fi
+  finish_database "$db" "$data"
 }
 
-for db in $DATABASES; do
-  bench_database "$db"
-done
-machine_info
-
-if [[ "${BENCH_KEEP:-}" == 1 ]]; then
-  for f in "$WORK"/*.txt; do { echo "== $f"; cat "$f"; } >&2; done
-fi
+each_database
 
 # The table: each rate as a ratio to the /healthz rate of the same server; CPU per text (server; load generator and
 # stand-in; PostgreSQL's processes) over the load and the delivery of the replies (warm-up, measured period, stragglers
 # and duplicates included, the checks' reads excluded).
-awk -v contacts="$CONTACTS" -v dur="$DURATION" -v conns="$CONNECTIONS" -v threads="$THREADS" -v dup="$DUPLICATE_EVERY" '
-  function val(key,   i, kv) { for (i = 3; i <= NF; i++) { split($i, kv, "="); if (kv[1] == key) return kv[2] } return "" }
+awk -v contacts="$CONTACTS" -v dur="$DURATION" -v conns="$CONNECTIONS" -v threads="$THREADS" -v dup="$DUPLICATE_EVERY" "$BENCH_TABLE_AWK"'
   {
-    n++; db[n] = $1; kind[n] = $2; rps[n] = val("rps"); p50[n] = val("p50_ms"); p90[n] = val("p90_ms"); p99[n] = val("p99_ms"); rss[n] = val("rss_mb")
-    clients[n] = val("clients"); count[n] = $2 == "healthz" ? val("requests") : val("messages"); dups[n] = val("duplicates")
-    dupr[n] = val("duplicate_rps"); drain[n] = val("drain_s"); load[n] = val("load_before") "→" val("load_after")
-    all = $2 == "healthz" ? val("requests") : val("posted")
-    cpu[n] = all > 0 ? val("server_cpu_ms") / all : 0
-    side[n] = all > 0 ? (val("loadgen_cpu_ms") + val("standin_cpu_ms")) / all : 0; pg[n] = all > 0 ? val("postgres_cpu_ms") / all : 0
-    others[n] = val("load_s") + val("drain_s") > 0 ? val("others_cpu_ms") / 1000 / (val("load_s") + val("drain_s")) : 0
-    bad[n] = $2 == "healthz" ? val("non2xx") + val("socket_errors") : val("errors"); checks[n] = val("checks")
-    if ($2 == "healthz") ceiling[$1] = rps[n]
+    all = add_row("messages", "posted")
+    dups[n] = val("duplicates"); dupr[n] = val("duplicate_rps"); drain[n] = val("drain_s")
+    side[n] = all > 0 ? (val("loadgen_cpu_ms") + val("standin_cpu_ms")) / all : 0
+  }
+  function row(i) {
+    if (kind[i] == "healthz") return sprintf("%s | | %d | | %.3f | | | %s | | | |", lead(i), bad[i], cpu[i], rss[i])
+    return sprintf("%s | %d (%.0f) | %d | %.1f | %.3f | %.3f | %s | %s | %.2f | %s | %s |", lead(i, sprintf("#verify/#confirm, %d client%s", clients[i], clients[i] == 1 ? "" : "s")),
+      dups[i], dupr[i], bad[i], drain[i], cpu[i], side[i], db[i] == "postgres" ? sprintf("%.3f", pg[i]) : "", rss[i], others[i], load[i], checks[i])
   }
   END {
-    printf "\n%d contacts, %d s a run after a warm-up; every %dth text posted twice; /healthz with wrk (%d connections, %d threads)\n\n", contacts, dur, dup, conns, threads
-    print "| database | scenario | texts per second | p50 ms | p90 ms | p99 ms | ratio to /healthz | count | duplicates (per second) | errors | replies drained after, s | server CPU ms per text | load generator + stand-in CPU ms per text | PostgreSQL CPU ms per text | server RSS, MB | other processes, cores | load average | checks |"
-    print "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |"
-    for (i = 1; i <= n; i++) {
-      if (kind[i] == "healthz") {
-        printf "| %s | GET /healthz (ceiling) | %.0f | %.2f | %.2f | %.2f | 100%% | %d | | %d | | %.3f | | | %s | | | |\n", db[i], rps[i], p50[i], p90[i], p99[i], count[i], bad[i], cpu[i], rss[i]
-      } else {
-        printf "| %s | #verify/#confirm, %d client%s | %.0f | %.2f | %.2f | %.2f | %.1f%% | %d | %d (%.0f) | %d | %.1f | %.3f | %.3f | %s | %s | %.2f | %s | %s |\n", db[i], clients[i],
-          clients[i] == 1 ? "" : "s", rps[i], p50[i], p90[i], p99[i], 100 * rps[i] / ceiling[db[i]], count[i], dups[i], dupr[i], bad[i], drain[i], cpu[i], side[i],
-          db[i] == "postgres" ? sprintf("%.3f", pg[i]) : "", rss[i], others[i], load[i], checks[i]
-      }
-    }
+    print_table(sprintf("%d contacts, %d s a run after a warm-up; every %dth text posted twice; /healthz with wrk (%d connections, %d threads)", contacts, dur, dup, conns, threads),
+      "| database | scenario | texts per second | p50 ms | p90 ms | p99 ms | ratio to /healthz | count | duplicates (per second) | errors | replies drained after, s | server CPU ms per text | load generator + stand-in CPU ms per text | PostgreSQL CPU ms per text | server RSS, MB | other processes, cores | load average | checks |",
+      "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |")
   }' "$WORK/results.txt"
 
-bad_total=$(awk '{ for (i = 3; i <= NF; i++) if ($i ~ /^(non2xx|socket_errors|errors)=/) { split($i, kv, "="); s += kv[2] } } END { print s + 0 }' "$WORK/results.txt")
-if [[ "$FAILED_CHECKS" != 0 ]]; then log "FAILED: $FAILED_CHECKS runs with failed checks (see the CHECK lines)"; exit 4; fi
-if [[ "$bad_total" != 0 ]]; then log "WARNING: $bad_total failed requests (see the table)"; exit 3; fi
-log "all checks passed"
+bench_exit

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Helpers shared by bench/run.sh, bench/verify.sh and bench/inbound.sh (sourced, not run).
+# Helpers shared by bench/run.sh, bench/verify.sh, bench/inbound.sh and bench/secrets.sh (sourced, not run).
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$BENCH_DIR")
@@ -52,7 +52,7 @@ number_of() { # number_of I -> "AREA EXCH LINE" of seeded contact I (same formul
 }
 
 
-# ---- Shared by the benchmarks that run whole servers (bench/run.sh, bench/verify.sh, bench/inbound.sh) -------------------
+# ---- Shared by the benchmarks that run whole servers (bench/run.sh, bench/verify.sh, bench/inbound.sh, bench/secrets.sh) --
 
 # bench_knobs CONTACTS: the knobs every run shares, from BENCH_* (CONTACTS is the default number of contacts), and DLL.
 bench_knobs() {
@@ -264,4 +264,101 @@ busy_percent() {
   sleep "$1"
   b=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat)
   awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " "); t = y[2] - x[2]; printf "%d", (t > 0 ? 100 * (y[1] - x[1]) / t : 0) }'
+}
+
+# ---- Shared by the benchmarks whose load generator checks its own run (bench/inbound.sh, bench/secrets.sh) ------------
+
+FAILED_CHECKS=0
+
+# run_load LABEL RESULT OUT LIMIT COMMAND...: one measured run of a load generator that prints a BENCH line and CHECK lines
+# and exits 0, or 4 when a check failed. Waits for a quiet machine, runs COMMAND with a time limit of LIMIT seconds
+# (output in OUT.txt and OUT.err), appends "RESULT BENCH … load_before=… load_after=…" to $WORK/results.txt and the CHECK
+# lines, each prefixed with [LABEL], to $WORK/checks.txt, and counts a run with a failed check in FAILED_CHECKS.
+run_load() {
+  local label=$1 result=$2 out=$3 limit=$4 load0 rc=0 line
+  shift 4
+  wait_quiet
+  load0=$(cut -d' ' -f1 /proc/loadavg)
+  log "[$label] load average $load0"
+  timeout "$limit" "$@" >"$out.txt" 2>"$out.err" || rc=$?
+  [[ $rc == 0 || $rc == 4 ]] || { log "the load generator failed ($rc)"; cat "$out.txt" "$out.err" >&2; exit 1; }
+  line=$(grep '^BENCH ' "$out.txt") || { log "no result"; cat "$out.err" >&2; exit 1; }
+  [[ -s "$out.err" ]] && cat "$out.err" >&2
+  sed "s/^/[$label] /" <(grep '^CHECK ' "$out.txt") | tee -a "$WORK/checks.txt" >&2
+  [[ $rc == 0 ]] || FAILED_CHECKS=$((FAILED_CHECKS + 1))
+  line="$line load_before=$load0 load_after=$(cut -d' ' -f1 /proc/loadavg)"
+  echo "$result $line" >>"$WORK/results.txt"
+  log "[$label] ${line#BENCH }"
+}
+
+# check_audit_chain DB DATA: once DB's server has stopped, `audit verify` on its database: the chain the run appended to
+# must still verify end to end. A CHECK line to $WORK/checks.txt; a failure counts in FAILED_CHECKS.
+check_audit_chain() {
+  local db=$1 data=$2
+  if timeout 300 dotnet "$DLL" audit verify --Vouch:DataDirectory="$data" "${DB_ARGS[@]}" >"$WORK/$db-audit.txt" 2>&1; then
+    echo "[$db] CHECK ok   audit chain: $(tail -n 1 "$WORK/$db-audit.txt")" | tee -a "$WORK/checks.txt" >&2
+  else
+    echo "[$db] CHECK FAIL audit chain: $(tail -n 3 "$WORK/$db-audit.txt" | tr '\n' ' ')" | tee -a "$WORK/checks.txt" >&2
+    FAILED_CHECKS=$((FAILED_CHECKS + 1))
+  fi
+}
+
+# finish_database DB DATA: the server's peak memory; then the server stopped and the audit chain of its database verified.
+finish_database() {
+  log "[$1] server peak resident memory (VmHWM) $(hwm_mb "$SERVER_PID") MB"
+  stop_server
+  check_audit_chain "$1" "$2"
+}
+
+# each_database: the script's bench_database for each of DATABASES in turn, then the machine's state once more.
+each_database() {
+  local db
+  for db in $DATABASES; do bench_database "$db"; done
+  machine_info
+}
+
+# BENCH_TABLE_AWK: what the result tables of bench/inbound.sh and bench/secrets.sh share, put before each one's own awk
+# program over $WORK/results.txt (lines "DB KIND BENCH key=value …"; KIND healthz for the ceiling).
+#   val(KEY)            the value of KEY on the current line
+#   add_row(COUNT, ALL) row n from the current line: db, kind, clients, rps, p50, p90, p99, rss, count (the value of COUNT;
+#                       requests for /healthz), bad (errors; non-2xx and socket errors for /healthz), checks, load (load
+#                       average before→after), cpu and pg (server and PostgreSQL CPU ms per unit of ALL, requests for
+#                       /healthz), others (other processes' cores over load_s + drain_s); ceiling[db] from /healthz
+#   lead(i, LABEL)      the row's first cells: database, LABEL (GET /healthz (ceiling) for /healthz), rate, p50, p90, p99,
+#                       ratio to /healthz, count
+#   print_table(TITLE, HEADER, ALIGN)  TITLE, then the markdown table: HEADER, ALIGN and row(i) for each row, which the
+#                       script defines
+BENCH_TABLE_AWK='
+  function val(key,   i, kv) { for (i = 3; i <= NF; i++) { split($i, kv, "="); if (kv[1] == key) return kv[2] } return "" }
+  function add_row(countkey, allkey,   all, secs) {
+    n++; db[n] = $1; kind[n] = $2; clients[n] = val("clients"); rps[n] = val("rps"); p50[n] = val("p50_ms"); p90[n] = val("p90_ms"); p99[n] = val("p99_ms")
+    rss[n] = val("rss_mb"); checks[n] = val("checks"); load[n] = val("load_before") "→" val("load_after")
+    count[n] = $2 == "healthz" ? val("requests") : val(countkey); all = $2 == "healthz" ? val("requests") : val(allkey)
+    bad[n] = $2 == "healthz" ? val("non2xx") + val("socket_errors") : val("errors")
+    cpu[n] = all > 0 ? val("server_cpu_ms") / all : 0; pg[n] = all > 0 ? val("postgres_cpu_ms") / all : 0
+    secs = val("load_s") + val("drain_s"); others[n] = secs > 0 ? val("others_cpu_ms") / 1000 / secs : 0
+    if ($2 == "healthz") ceiling[$1] = rps[n]
+    return all
+  }
+  function print_table(title, header, align,   i) {
+    printf "\n%s\n\n%s\n%s\n", title, header, align
+    for (i = 1; i <= n; i++) print row(i)
+  }
+  function lead(i, label) {
+    return sprintf("| %s | %s | %.0f | %.2f | %.2f | %.2f | %.1f%% | %d", db[i], kind[i] == "healthz" ? "GET /healthz (ceiling)" : label,
+      rps[i], p50[i], p90[i], p99[i], 100 * rps[i] / ceiling[db[i]], count[i])
+  }
+'
+
+# bench_exit: the raw files when BENCH_KEEP=1, then the exit status: 4 when a check failed, 3 when a request failed
+# (non2xx, socket_errors or errors in $WORK/results.txt), else 0.
+bench_exit() {
+  local f bad
+  if [[ "${BENCH_KEEP:-}" == 1 ]]; then
+    for f in "$WORK"/*.txt; do { echo "== $f"; cat "$f"; } >&2; done
+  fi
+  bad=$(awk '{ for (i = 3; i <= NF; i++) if ($i ~ /^(non2xx|socket_errors|errors)=/) { split($i, kv, "="); s += kv[2] } } END { print s + 0 }' "$WORK/results.txt")
+  if [[ "$FAILED_CHECKS" != 0 ]]; then log "FAILED: $FAILED_CHECKS runs with failed checks (see the CHECK lines)"; exit 4; fi
+  if [[ "$bad" != 0 ]]; then log "WARNING: $bad failed requests (see the table)"; exit 3; fi
+  log "all checks passed"
 }

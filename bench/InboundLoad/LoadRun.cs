@@ -72,25 +72,14 @@ internal sealed class LoadRun(LoadOptions options)
 
         (await http.PostAsync(new Uri(options.StandInUrl, "/_bench/reset"), null)).EnsureSuccessStatusCode();
         var runStart = DateTime.UtcNow;
-        var cpuBefore = ServerCpuMs();
-        var watchedBefore = WatchedCpuMs();
-        var ownBefore = Environment.CpuUsage.TotalTime;
-        var machineBefore = MachineBusyMs();
-        var clock = Stopwatch.StartNew();
-        var measureFrom = TimeSpan.FromSeconds(options.WarmupSeconds);
-        var measureUntil = measureFrom + TimeSpan.FromSeconds(options.DurationSeconds);
-        await Task.WhenAll(Enumerable.Range(0, options.Clients)
-            .Select(i => Task.Run(() => ClientAsync(http, contacts, i, clock, measureFrom, measureUntil))));
-        var loadSeconds = clock.Elapsed.TotalSeconds;
+        var stats = new ProcessStats(options.ServerPid, options.ClockTicks, options.Watch);
+        var before = stats.Take();
+        var (window, loadSeconds) = await LoadWindow.RunAsync(options.Clients, options.WarmupSeconds, options.DurationSeconds,
+            (i, w) => ClientAsync(http, contacts, i, w.Clock, w.MeasureFrom, w.MeasureUntil));
 
         var drained = await DrainAsync(http);
-        var drainSeconds = clock.Elapsed.TotalSeconds - loadSeconds;
-        var serverMs = ServerCpuMs() - cpuBefore;
-        var ownMs = (long)(Environment.CpuUsage.TotalTime - ownBefore).TotalMilliseconds;
-        var watchedMs = WatchedCpuMs().ToDictionary(w => w.Key, w => w.Value - watchedBefore[w.Key]);
-        var othersMs = MachineBusyMs() - machineBefore - serverMs - ownMs - watchedMs.Values.Sum();
-        var server = $"server_cpu_ms={serverMs} rss_mb={ServerRssMb()} loadgen_cpu_ms={ownMs}" +
-            string.Concat(watchedMs.Select(w => $" {w.Key}_cpu_ms={w.Value}")) + $" others_cpu_ms={othersMs}";
+        var drainSeconds = window.Clock.Elapsed.TotalSeconds - loadSeconds;
+        var server = stats.Take().Since(before, stats.ServerRssMb());
         await CheckAsync(http, runStart, drained);
         Report(loadSeconds, drainSeconds, server);
         return _failed ? 4 : 0;
@@ -359,64 +348,6 @@ internal sealed class LoadRun(LoadOptions options)
         await PagesAsync(http, "/api/v1/audit?action=verification.delivery_failed", _ => { failures++; return false; });
         Check("no delivery failures", failures == 0, $"GET /api/v1/audit?action=verification.delivery_failed lists {(failures == 0 ? "none" : "some")}");
     }
-
-    /// <summary>The server's user + system CPU time (from /proc), so the checks' reads stay out of the cost per message.</summary>
-    private long ServerCpuMs() => options.ServerPid == 0 ? 0 : CpuMs(Stat(options.ServerPid.ToString(CultureInfo.InvariantCulture)));
-
-    /// <summary>CPU of each watched process and its children (PostgreSQL's backends are the postmaster's).</summary>
-    private Dictionary<string, long> WatchedCpuMs()
-    {
-        var watched = options.Watch.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(w => w.Split(':')).ToDictionary(w => w[1], w => w[0]);
-        var totals = watched.Values.ToDictionary(name => name, _ => 0L);
-        if (watched.Count == 0)
-        {
-            return totals;
-        }
-
-        foreach (var dir in Directory.EnumerateDirectories("/proc").Select(Path.GetFileName).Where(d => d!.All(char.IsAsciiDigit)))
-        {
-            var fields = Stat(dir!);
-            if (fields is not null && (watched.TryGetValue(dir!, out var name) || watched.TryGetValue(fields[1], out name)))
-            {
-                totals[name] += CpuMs(fields);
-            }
-        }
-
-        return totals;
-    }
-
-    /// <summary>
-    /// CPU time the whole machine spent busy (user, nice, system, irq, softirq, steal from /proc/stat), so what is left after
-    /// the processes of the run is the neighbours' (and the kernel's work for nobody in particular).
-    /// </summary>
-    private long MachineBusyMs()
-    {
-        var cpu = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        long Field(int i) => long.Parse(cpu[i], CultureInfo.InvariantCulture);
-        return (Field(1) + Field(2) + Field(3) + Field(6) + Field(7) + Field(8)) * 1000 / options.ClockTicks;
-    }
-
-    /// <summary>The fields of /proc/PID/stat from the 3rd on (state, ppid, …), or null when the process is gone.</summary>
-    private static string[]? Stat(string pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-    }
-
-    // utime and stime are the 14th and 15th fields.
-    private long CpuMs(string[]? fields) => fields is null ? 0
-        : (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * 1000 / options.ClockTicks;
-
-    private long ServerRssMb() => options.ServerPid == 0 ? 0
-        : File.ReadLines($"/proc/{options.ServerPid}/status").Where(l => l.StartsWith("VmRSS:", StringComparison.Ordinal))
-            .Select(l => long.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024).FirstOrDefault();
 
     private void Report(double loadSeconds, double drainSeconds, string server)
     {

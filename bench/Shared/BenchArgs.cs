@@ -100,15 +100,19 @@ internal static class BenchLine
     }
 }
 
-/// <summary>The HTTP client settings of a load generator: kept-alive connections, no proxy, cookies, redirects or decompression.</summary>
+/// <summary>
+/// The HTTP client settings of a load generator: kept-alive connections, no proxy, redirects or decompression; no cookies
+/// unless given a jar (a browser's, e.g. for a page's antiforgery cookie).
+/// </summary>
 internal static class BenchHttp
 {
-    public static SocketsHttpHandler Handler(int maxConnections) => new()
+    public static SocketsHttpHandler Handler(int maxConnections, CookieContainer? cookies = null) => new()
     {
         MaxConnectionsPerServer = maxConnections,
         PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
         PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
-        UseCookies = false,
+        UseCookies = cookies is not null,
+        CookieContainer = cookies ?? new CookieContainer(),
         UseProxy = false,
         AllowAutoRedirect = false,
         AutomaticDecompression = DecompressionMethods.None,
