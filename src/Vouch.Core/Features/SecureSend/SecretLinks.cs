@@ -91,27 +91,41 @@ public sealed class SecretLinks(VouchDbContext db, Caller caller, AuditLog audit
     }
 }
 
-/// <summary>Deletes secrets that are over (within a minute: the worker runs it every 10 s); expiry is logged first.</summary>
+/// <summary>
+/// Deletes secrets that are over (the worker runs it every 10 s, so within a minute): used and revoked ones, whose
+/// ciphertext is already erased, in one statement; expiring ones after logging the expiry. Repeats while batches are full.
+/// </summary>
 public sealed class SweepSecrets(VouchDbContext db, AuditLog audit, TimeProvider clock)
 {
     public async Task<int> HandleAsync(int batchSize, CancellationToken ct)
     {
-        var now = clock.GetUtcNow().UtcDateTime;
-        var over = await db.Secrets.IgnoreQueryFilters()
-            .Where(s => s.State != SecretState.Active || s.ExpiresAt <= now)
-            .OrderBy(s => s.ExpiresAt).Take(batchSize).ToListAsync(ct);
-        foreach (var secret in over)
+        var total = 0;
+        int deleted;
+        do
         {
-            if (secret.ExpireIfDue(now))
+            using (await db.WriteSlotAsync(ct))
             {
-                audit.RecordFor(secret.TenantId, "secret.expired", "secret", secret.Id.ToString(), secret.Reveals == 0 ? "never revealed" : $"revealed {secret.Reveals} times");
+                deleted = await db.Secrets.IgnoreQueryFilters()
+                    .Where(s => s.State == SecretState.Consumed || s.State == SecretState.Revoked || s.State == SecretState.Expired)
+                    .ExecuteDeleteAsync(ct);
             }
 
-            db.Secrets.Remove(secret);
-        }
+            total += deleted;
+            var now = clock.GetUtcNow().UtcDateTime;
+            var expiring = await db.Secrets.IgnoreQueryFilters()
+                .Where(s => s.State == SecretState.Active && s.ExpiresAt <= now)
+                .OrderBy(s => s.ExpiresAt).Take(batchSize).ToListAsync(ct);
+            foreach (var secret in expiring.Where(s => s.ExpireIfDue(now)))
+            {
+                audit.RecordFor(secret.TenantId, "secret.expired", "secret", secret.Id.ToString(), secret.Reveals == 0 ? "never revealed" : $"revealed {secret.Reveals} times");
+                db.Secrets.Remove(secret);
+            }
 
-        if (over.Count > 0)
-        {
+            if (expiring.Count == 0)
+            {
+                return total;
+            }
+
             try
             {
                 await db.SaveChangesAsync(ct);
@@ -119,10 +133,18 @@ public sealed class SweepSecrets(VouchDbContext db, AuditLog audit, TimeProvider
             catch (DbUpdateConcurrencyException)
             {
                 // A reveal landed meanwhile; the next sweep sees it again.
-                return 0;
+                return total;
+            }
+
+            db.ChangeTracker.Clear();
+            total += expiring.Count;
+            if (expiring.Count < batchSize)
+            {
+                return total;
             }
         }
+        while (!ct.IsCancellationRequested);
 
-        return over.Count;
+        return total;
     }
 }

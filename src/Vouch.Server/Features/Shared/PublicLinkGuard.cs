@@ -14,7 +14,9 @@ public static class PublicLinkGuard
     public static IActionResult? Apply(HttpContext http, VerificationLimits limits)
     {
         http.Response.Headers["Referrer-Policy"] = "no-referrer";
-        http.Response.Headers.CacheControl = "no-store";
+        // The same value the antiforgery token sets, so it does not warn about replacing ours on every page.
+        http.Response.Headers.CacheControl = "no-cache, no-store";
+        http.Response.Headers.Pragma = "no-cache";
         http.Response.Headers["X-Robots-Tag"] = "noindex";
         var address = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         if (limits.TryLinkRequest(address) is not { } wait)

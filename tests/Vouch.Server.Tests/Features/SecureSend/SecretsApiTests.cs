@@ -112,6 +112,15 @@ public abstract class SecretsApiTests<TFactory>(TFactory factory) where TFactory
         Assert.Null(await StoredEnvelopeAsync(created.Secret.Id));
         Assert.Contains("already viewed or has expired", await (await factory.ApiClient(null).GetAsync(Split(created.Link).Path)).Content.ReadAsStringAsync(), StringComparison.Ordinal);
         await (await tenant.Api.DeleteAsync($"/api/v1/secrets/{created.Secret.Id}")).ProblemAsync(HttpStatusCode.Conflict);
+
+        // The sweep deletes revoked and used secrets in one statement.
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            scope.ServiceProvider.GetRequiredService<Caller>().ActAsSystemForAllTenants();
+            await scope.ServiceProvider.GetRequiredService<SweepSecrets>().HandleAsync(500, CancellationToken.None);
+        }
+
+        Assert.False(await RowExistsAsync(created.Secret.Id));
     }
 
     [Fact]
