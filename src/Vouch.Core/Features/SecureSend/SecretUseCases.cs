@@ -68,8 +68,11 @@ public sealed class CreateSecret(VouchDbContext db, Caller caller, AuditLog audi
         return prepared;
     }
 
-    /// <summary>Checks the request and adds the secret and its audit entry to the unit of work, without saving.</summary>
-    public async Task<Outcome<CreatedSecret>> PrepareAsync(CreateSecretRequest request, CancellationToken ct)
+    /// <summary>
+    /// Checks the request and adds the secret and its audit entry to the unit of work, without saving; a caller that has
+    /// read the tenant's <paramref name="settings"/> already passes them.
+    /// </summary>
+    public async Task<Outcome<CreatedSecret>> PrepareAsync(CreateSecretRequest request, CancellationToken ct, SecretSettings? settings = null)
     {
         var errors = new FieldErrors();
         if ((request.Text is null) == (request.Envelope is null))
@@ -85,7 +88,7 @@ public sealed class CreateSecret(VouchDbContext db, Caller caller, AuditLog audi
             errors.Add("envelope", problem);
         }
 
-        var settings = await GetSecretSettings.LoadAsync(db, caller, ct);
+        settings ??= await GetSecretSettings.LoadAsync(db, caller, ct);
         var locked = settings.LockedForTechnicians && !caller.CanConfigure;
         var lifetime = request.LifetimeMinutes ?? settings.TextLifetimeMinutes;
         var singleUse = request.SingleUse ?? settings.SingleUse;

@@ -93,8 +93,9 @@ public sealed class SendSecret(
             }
         }
 
+        var settings = await GetSecretSettings.LoadAsync(db, caller, ct);
         var created = await create.PrepareAsync(
-            new CreateSecretRequest(null, request.Envelope, request.LifetimeMinutes, request.SingleUse, contact.Id, request.Label, request.TicketReference), ct);
+            new CreateSecretRequest(null, request.Envelope, request.LifetimeMinutes, request.SingleUse, contact.Id, request.Label, request.TicketReference), ct, settings);
         if (!created.Succeeded)
         {
             return created.Failure!;
@@ -104,7 +105,6 @@ public sealed class SendSecret(
         string? sentTo = null;
         if (destination is not null)
         {
-            var settings = await GetSecretSettings.LoadAsync(db, caller, ct);
             var values = new TemplateValues(null, created.Value.Link + "#" + request.Key, (int)Math.Round((secret.ExpiresAt - secret.CreatedAt).TotalMinutes),
                 contact.FirstName, profile.MspName);
             if (delivery == SecretDelivery.Sms)
