@@ -6,7 +6,7 @@
     "use strict";
 
     const form = document.getElementById("reveal");
-    if (!form) {
+    if (!form || !window.secretEnvelope) {
         return;
     }
 
@@ -14,28 +14,16 @@
     // The fragment would stay in the address bar and the history; it is needed only once.
     history.replaceState(null, "", location.pathname + location.search);
 
-    function bytes(base64url) {
-        const base64 = base64url.replace(/-/g, "+").replace(/_/g, "/");
-        const binary = atob(base64 + "===".slice((base64.length + 3) % 4));
-        return Uint8Array.from(binary, function (c) { return c.charCodeAt(0); });
-    }
+    const bytes = window.secretEnvelope.fromBase64Url;
 
     function show(id) {
         document.getElementById("secret-closed").hidden = true;
         document.getElementById(id).hidden = false;
     }
 
-    async function aesKey(envelope, passphrase) {
-        if (!envelope.pw) {
-            return crypto.subtle.importKey("raw", bytes(key), "AES-GCM", false, ["decrypt"]);
-        }
-        const linkKey = bytes(key), salt = bytes(envelope.pw.salt);
-        const material = await crypto.subtle.importKey("raw", new TextEncoder().encode(passphrase), "PBKDF2", false, ["deriveKey"]);
-        const combined = new Uint8Array(linkKey.length + salt.length);
-        combined.set(linkKey);
-        combined.set(salt, linkKey.length);
-        return crypto.subtle.deriveKey({ name: "PBKDF2", salt: combined, iterations: envelope.pw.iter, hash: "SHA-256" },
-            material, { name: "AES-GCM", length: 256 }, false, ["decrypt"]);
+    function aesKey(envelope, passphrase) {
+        const pw = envelope.pw;
+        return window.secretEnvelope.aesKey(bytes(key), pw ? passphrase : null, pw ? bytes(pw.salt) : null, pw ? pw.iter : 0, "decrypt");
     }
 
     async function open(envelope, passphrase) {

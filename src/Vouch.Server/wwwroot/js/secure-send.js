@@ -5,39 +5,21 @@
     "use strict";
 
     const form = document.getElementById("secret-form");
-    if (!form || !window.crypto || !crypto.subtle) {
+    if (!form || !window.crypto || !crypto.subtle || !window.secretEnvelope) {
         return;
     }
 
     const result = document.getElementById("secret-result");
     const errors = document.getElementById("secret-errors");
 
-    function base64url(bytes) {
-        let binary = "";
-        bytes.forEach(function (b) { binary += String.fromCharCode(b); });
-        return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-    }
-
-    const iterations = 600000; // PBKDF2-SHA256 rounds for a passphrase, as SecretEnvelope.cs
-
-    // With a passphrase the AES key is PBKDF2(passphrase, link key ‖ salt): the link alone does not open the secret.
-    async function encryptionKey(linkKey, passphrase, salt) {
-        if (!passphrase) {
-            return crypto.subtle.importKey("raw", linkKey, "AES-GCM", false, ["encrypt"]);
-        }
-        const material = await crypto.subtle.importKey("raw", new TextEncoder().encode(passphrase), "PBKDF2", false, ["deriveKey"]);
-        const combined = new Uint8Array(linkKey.length + salt.length);
-        combined.set(linkKey);
-        combined.set(salt, linkKey.length);
-        return crypto.subtle.deriveKey({ name: "PBKDF2", salt: combined, iterations: iterations, hash: "SHA-256" },
-            material, { name: "AES-GCM", length: 256 }, false, ["encrypt"]);
-    }
+    const base64url = window.secretEnvelope.toBase64Url;
 
     async function seal(text, passphrase) {
         const key = crypto.getRandomValues(new Uint8Array(32));
         const iv = crypto.getRandomValues(new Uint8Array(12));
         const salt = crypto.getRandomValues(new Uint8Array(16));
-        const cryptoKey = await encryptionKey(key, passphrase, salt);
+        const iterations = window.secretEnvelope.iterations;
+        const cryptoKey = await window.secretEnvelope.aesKey(key, passphrase, salt, iterations, "encrypt");
         const sealed = new Uint8Array(await crypto.subtle.encrypt({ name: "AES-GCM", iv: iv }, cryptoKey, new TextEncoder().encode(text)));
         const envelope = { v: 1, iv: base64url(iv), ct: base64url(sealed) };
         if (passphrase) {
