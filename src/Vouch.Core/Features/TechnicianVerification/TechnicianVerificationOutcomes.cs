@@ -50,23 +50,16 @@ public sealed class TechnicianVerificationOutcomes(VouchDbContext db, ITicketDes
         $"Claimed by {v.ClaimedByName} at {v.ClaimedAt:HH:mm} UTC; waiting for the contact's #confirm until {v.ExpiresAt:HH:mm} UTC.";
 
     /// <summary>For the expiry sweep: records each tenant's outcomes in a scope of that tenant, saved on its own.</summary>
-    public static async Task RecordAllAsync(IServiceScopeFactory scopes, IEnumerable<TechnicianVerification> ended, CancellationToken ct)
-    {
-        foreach (var tenant in ended.Where(v => v.TicketReference is not null).GroupBy(v => v.TenantId))
+    public static Task RecordAllAsync(IServiceScopeFactory scopes, IEnumerable<TechnicianVerification> ended, CancellationToken ct) =>
+        TenantScopes.ForEachTenantAsync(scopes, ended.Where(v => v.TicketReference is not null), v => v.TenantId, async (services, tenantId, verifications) =>
         {
-            await using var scope = scopes.CreateAsyncScope();
-            scope.ServiceProvider.GetRequiredService<Caller>().ActAsSystem(tenant.Key);
-            var db = scope.ServiceProvider.GetRequiredService<VouchDbContext>();
-            var profile = await scope.ServiceProvider.GetRequiredService<TenantProfiles>().GetAsync(db, tenant.Key, ct);
-            var outcomes = scope.ServiceProvider.GetRequiredService<TechnicianVerificationOutcomes>();
-            foreach (var verification in tenant)
+            var profile = await services.GetRequiredService<TenantProfiles>().GetAsync(services.GetRequiredService<VouchDbContext>(), tenantId, ct);
+            var outcomes = services.GetRequiredService<TechnicianVerificationOutcomes>();
+            foreach (var verification in verifications)
             {
                 await outcomes.RecordAsync(verification, profile, ct);
             }
-
-            await db.SaveChangesAsync(ct);
-        }
-    }
+        }, ct);
 
     public static string Describe(TechnicianVerification v, string contact)
     {

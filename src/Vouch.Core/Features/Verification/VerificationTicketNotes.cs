@@ -2,7 +2,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Vouch.Core.Features.Tenancy;
 using Vouch.Core.Features.Tickets;
 using Vouch.Core.Ports;
-using Vouch.Core.Storage;
 
 namespace Vouch.Core.Features.Verification;
 
@@ -31,21 +30,15 @@ public sealed class VerificationTicketNotes(ITicketDesk desk, Caller caller)
     /// For system work across tenants (the expiry sweep, the delivery worker): notes each tenant's tickets in a scope of that
     /// tenant, saved on its own after the outcomes themselves.
     /// </summary>
-    public static async Task AddOutcomesAsync(IServiceScopeFactory scopes, IEnumerable<ContactVerification> ended, CancellationToken ct)
-    {
-        foreach (var tenant in ended.Where(v => v.TicketReference is not null && !v.IsPending).GroupBy(v => v.TenantId))
+    public static Task AddOutcomesAsync(IServiceScopeFactory scopes, IEnumerable<ContactVerification> ended, CancellationToken ct) =>
+        TenantScopes.ForEachTenantAsync(scopes, ended.Where(v => v.TicketReference is not null && !v.IsPending), v => v.TenantId, async (services, _, verifications) =>
         {
-            await using var scope = scopes.CreateAsyncScope();
-            scope.ServiceProvider.GetRequiredService<Caller>().ActAsSystem(tenant.Key);
-            var notes = scope.ServiceProvider.GetRequiredService<VerificationTicketNotes>();
-            foreach (var verification in tenant)
+            var notes = services.GetRequiredService<VerificationTicketNotes>();
+            foreach (var verification in verifications)
             {
                 await notes.AddOutcomeAsync(verification, ct);
             }
-
-            await scope.ServiceProvider.GetRequiredService<VouchDbContext>().SaveChangesAsync(ct);
-        }
-    }
+        }, ct);
 
     public static string Describe(ContactVerification v)
     {
