@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Vouch.Core.Ports;
 using Vouch.Integrations.Email.Smtp;
+using Vouch.Integrations.FileStorage;
 using Vouch.Integrations.Sms.Twilio;
 
 namespace Vouch.Integrations;
@@ -42,6 +43,16 @@ public static class IntegrationServices
         // Header values are redacted from the factory's logs: the Authorization header carries the auth token.
         services.AddHttpClient<ITwilioSmsSender, TwilioSmsSender>(client => client.Timeout = Timeout.InfiniteTimeSpan)
             .RedactLoggedHeaders(_ => true);
+
+        services.AddOptions<FileStorageOptions>()
+            .Bind(configuration.GetSection(FileStorageOptions.Section))
+            .PostConfigure(o => o.LocalFolder = string.IsNullOrWhiteSpace(o.LocalFolder)
+                ? Path.Combine(configuration["Vouch:DataDirectory"] is { Length: > 0 } data ? data : "./data", "files")
+                : o.LocalFolder)
+            .Validate(o => string.Equals(o.DefaultRegion, IFileStorage.Local, StringComparison.OrdinalIgnoreCase),
+                $"{FileStorageOptions.Section}:DefaultRegion must name a configured region (\"local\" or one under Regions)")
+            .ValidateOnStart();
+        services.AddSingleton<IFileStorage, ConfiguredFileStorage>();
 
         return services;
     }
