@@ -77,6 +77,8 @@ public sealed class VouchDbContext(DbContextOptions<VouchDbContext> options) : I
 
     public DbSet<Secret> Secrets => Set<Secret>();
 
+    public DbSet<SecretFile> SecretFiles => Set<SecretFile>();
+
     public DbSet<SecretSettings> SecretSettings => Set<SecretSettings>();
 
     public DbSet<Ticket> Tickets => Set<Ticket>();
@@ -430,6 +432,17 @@ public sealed class VouchDbContext(DbContextOptions<VouchDbContext> options) : I
             b.HasIndex(x => x.TokenHash).IsUnique();
             b.HasIndex(x => new { x.State, x.ExpiresAt });
             b.HasIndex(x => new { x.TenantId, x.CreatedAt });
+            b.Property(x => x.FileRegion).HasMaxLength(64);
+            b.Property(x => x.DownloadKey).HasMaxLength(64);
+            b.HasOne<Tenant>().WithMany().HasForeignKey(x => x.TenantId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<SecretFile>(b =>
+        {
+            // Room for the envelope of a 1 KB name: base64url plus the JSON around it.
+            b.Property(x => x.Name).HasMaxLength(SecretFile.MaxNameContentBytes * 2);
+            b.HasIndex(x => x.SecretId);
+            b.HasOne<Secret>().WithMany().HasForeignKey(x => x.SecretId).OnDelete(DeleteBehavior.Cascade);
             b.HasOne<Tenant>().WithMany().HasForeignKey(x => x.TenantId).OnDelete(DeleteBehavior.Restrict);
         });
 

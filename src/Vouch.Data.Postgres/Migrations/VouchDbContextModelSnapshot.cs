@@ -687,6 +687,13 @@ namespace Vouch.Data.Postgres.Migrations
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)");
 
+                    b.Property<string>("DownloadKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime?>("DownloadsUntil")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTime?>("EndedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -696,6 +703,16 @@ namespace Vouch.Data.Postgres.Migrations
 
                     b.Property<DateTime>("ExpiresAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("FileCount")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("FileRegion")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("FilesPending")
+                        .HasColumnType("integer");
 
                     b.Property<string>("Label")
                         .HasMaxLength(200)
@@ -739,10 +756,44 @@ namespace Vouch.Data.Postgres.Migrations
                     b.ToTable("Secrets");
                 });
 
+            modelBuilder.Entity("Vouch.Core.Features.SecureSend.SecretFile", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("Length")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)");
+
+                    b.Property<Guid>("SecretId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("UploadedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SecretId");
+
+                    b.HasIndex("TenantId");
+
+                    b.ToTable("SecretFiles");
+                });
+
             modelBuilder.Entity("Vouch.Core.Features.SecureSend.SecretSettings", b =>
                 {
                     b.Property<Guid>("TenantId")
                         .HasColumnType("uuid");
+
+                    b.Property<bool>("CopySecretToTicket")
+                        .HasColumnType("boolean");
 
                     b.Property<string>("EmailSubjectTemplate")
                         .HasMaxLength(10000)
@@ -751,6 +802,15 @@ namespace Vouch.Data.Postgres.Migrations
                     b.Property<string>("EmailTextTemplate")
                         .HasMaxLength(10000)
                         .HasColumnType("character varying(10000)");
+
+                    b.Property<int>("FileLifetimeMinutes")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("FileRegion")
+                        .HasColumnType("text");
+
+                    b.Property<bool>("FilesEnabled")
+                        .HasColumnType("boolean");
 
                     b.Property<string>("HeaderText")
                         .HasMaxLength(500)
@@ -761,6 +821,12 @@ namespace Vouch.Data.Postgres.Migrations
 
                     b.Property<bool>("LogToTicket")
                         .HasColumnType("boolean");
+
+                    b.Property<int>("MaxFileMegabytes")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("MaxFilesPerSecret")
+                        .HasColumnType("integer");
 
                     b.Property<string>("MessageOnReveal")
                         .HasMaxLength(500)
@@ -1506,6 +1572,21 @@ namespace Vouch.Data.Postgres.Migrations
 
             modelBuilder.Entity("Vouch.Core.Features.SecureSend.Secret", b =>
                 {
+                    b.HasOne("Vouch.Core.Features.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Vouch.Core.Features.SecureSend.SecretFile", b =>
+                {
+                    b.HasOne("Vouch.Core.Features.SecureSend.Secret", null)
+                        .WithMany()
+                        .HasForeignKey("SecretId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
                     b.HasOne("Vouch.Core.Features.Tenancy.Tenant", null)
                         .WithMany()
                         .HasForeignKey("TenantId")

@@ -678,6 +678,13 @@ namespace Vouch.Data.Sqlite.Migrations
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("DownloadKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DownloadsUntil")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("EndedAt")
                         .HasColumnType("TEXT");
 
@@ -687,6 +694,16 @@ namespace Vouch.Data.Sqlite.Migrations
 
                     b.Property<DateTime>("ExpiresAt")
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("FileCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FileRegion")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("FilesPending")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Label")
                         .HasMaxLength(200)
@@ -730,10 +747,44 @@ namespace Vouch.Data.Sqlite.Migrations
                     b.ToTable("Secrets");
                 });
 
+            modelBuilder.Entity("Vouch.Core.Features.SecureSend.SecretFile", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Length")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SecretId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("UploadedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SecretId");
+
+                    b.HasIndex("TenantId");
+
+                    b.ToTable("SecretFiles");
+                });
+
             modelBuilder.Entity("Vouch.Core.Features.SecureSend.SecretSettings", b =>
                 {
                     b.Property<Guid>("TenantId")
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("CopySecretToTicket")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("EmailSubjectTemplate")
                         .HasMaxLength(10000)
@@ -743,6 +794,15 @@ namespace Vouch.Data.Sqlite.Migrations
                         .HasMaxLength(10000)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("FileLifetimeMinutes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FileRegion")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("FilesEnabled")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("HeaderText")
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
@@ -751,6 +811,12 @@ namespace Vouch.Data.Sqlite.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("LogToTicket")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MaxFileMegabytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MaxFilesPerSecret")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("MessageOnReveal")
@@ -1497,6 +1563,21 @@ namespace Vouch.Data.Sqlite.Migrations
 
             modelBuilder.Entity("Vouch.Core.Features.SecureSend.Secret", b =>
                 {
+                    b.HasOne("Vouch.Core.Features.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Vouch.Core.Features.SecureSend.SecretFile", b =>
+                {
+                    b.HasOne("Vouch.Core.Features.SecureSend.Secret", null)
+                        .WithMany()
+                        .HasForeignKey("SecretId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
                     b.HasOne("Vouch.Core.Features.Tenancy.Tenant", null)
                         .WithMany()
                         .HasForeignKey("TenantId")

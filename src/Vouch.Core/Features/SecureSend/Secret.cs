@@ -23,6 +23,12 @@ public sealed class Secret : ITenantOwned
 {
     public const int MaxLabelLength = 200;
 
+    /// <summary>
+    /// How long after a reveal its files can still be fetched (the recipient's page fetches them at once): short, so a
+    /// consumed secret's files are gone from storage within about a minute, like the rest of it.
+    /// </summary>
+    public static readonly TimeSpan DownloadWindow = TimeSpan.FromSeconds(45);
+
     private Secret()
     {
     }
@@ -43,6 +49,14 @@ public sealed class Secret : ITenantOwned
         CreatedById = createdById;
         CreatedByName = createdByName;
         TicketReference = ticketReference;
+    }
+
+    /// <summary>Declares the files that come with the secret: the link works only once all of them are uploaded.</summary>
+    public void ExpectFiles(int count, string region)
+    {
+        FileCount = FilesPending = count;
+        FileRegion = region;
+        DownloadKey = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
     }
 
     public Guid Id { get; private set; }
@@ -84,7 +98,24 @@ public sealed class Secret : ITenantOwned
 
     public DateTime? EndedAt { get; private set; }
 
-    public bool IsAvailableAt(DateTime now) => State == SecretState.Active && now < ExpiresAt && Envelope is not null;
+    /// <summary>How many files come with the secret (their ciphertext is in the file store of <see cref="FileRegion"/>).</summary>
+    public int FileCount { get; private set; }
+
+    /// <summary>Files declared but not yet uploaded; the link cannot be revealed before this is 0.</summary>
+    public int FilesPending { get; private set; }
+
+    public string? FileRegion { get; private set; }
+
+    /// <summary>The HMAC key of this secret's download grants (see <see cref="SecretFileGrants"/>); null without files.</summary>
+    public string? DownloadKey { get; private set; }
+
+    /// <summary>Until when grants handed out with reveals can fetch the files; null once revoked or expired.</summary>
+    public DateTime? DownloadsUntil { get; private set; }
+
+    public bool IsAvailableAt(DateTime now) => State == SecretState.Active && now < ExpiresAt && Envelope is not null && FilesPending == 0;
+
+    /// <summary>Whether a reveal's grant can still fetch files: after a reveal, within its window, and never once revoked or expired.</summary>
+    public bool FilesDownloadableAt(DateTime now) => FileCount > 0 && State is SecretState.Active or SecretState.Consumed && DownloadsUntil > now;
 
     /// <summary>Hands out the ciphertext, or null when the secret is over; a single-use secret ends with it.</summary>
     public string? Reveal(DateTime now)
@@ -97,6 +128,10 @@ public sealed class Secret : ITenantOwned
         var envelope = Envelope;
         Reveals++;
         LastRevealedAt = now;
+        if (FileCount > 0)
+        {
+            DownloadsUntil = now + DownloadWindow;
+        }
         if (SingleUse)
         {
             End(SecretState.Consumed, now);
@@ -109,11 +144,19 @@ public sealed class Secret : ITenantOwned
 
     public bool ExpireIfDue(DateTime now) => State == SecretState.Active && now >= ExpiresAt && End(SecretState.Expired, ExpiresAt);
 
+    /// <summary>When the sweep may delete the secret and its files: at once, or after the last reveal's download window.</summary>
+    public bool IsOverAt(DateTime now) => State != SecretState.Active && !(DownloadsUntil > now);
+
     private bool End(SecretState state, DateTime now)
     {
         State = state;
         EndedAt = now;
         Envelope = null;
+        if (state != SecretState.Consumed)
+        {
+            DownloadsUntil = null; // a revoked or expired secret's files stop at once, even for a grant already handed out
+        }
+
         return true;
     }
 }

@@ -20,11 +20,11 @@ public static class SecretEnvelope
     private const int SaltBytes = 16;
 
     /// <summary>Checks an envelope made by a client; null when it is well formed, else why not.</summary>
-    public static string? Problem(string? envelope)
+    public static string? Problem(string? envelope, int maxContentBytes = MaxContentBytes)
     {
-        if (envelope is null || envelope.Length > MaxContentBytes * 2)
+        if (envelope is null || envelope.Length > maxContentBytes * 2)
         {
-            return $"must be an envelope {{\"v\":1,\"iv\":…,\"ct\":…}} of at most {MaxContentBytes} bytes of content";
+            return $"must be an envelope {{\"v\":1,\"iv\":…,\"ct\":…}} of at most {maxContentBytes} bytes of content";
         }
 
         try
@@ -41,9 +41,10 @@ public static class SecretEnvelope
                 return "must have \"iv\": 12 bytes, base64url";
             }
 
-            if (Bytes(root, "ct") is not { Length: > TagBytes and <= MaxContentBytes + TagBytes })
+            // An empty message is allowed: a secret can be files alone.
+            if (Bytes(root, "ct") is not { Length: >= TagBytes } sealedBytes || sealedBytes.Length > maxContentBytes + TagBytes)
             {
-                return $"must have \"ct\": the ciphertext and its 16-byte tag, base64url, at most {MaxContentBytes} bytes of content";
+                return $"must have \"ct\": the ciphertext and its 16-byte tag, base64url, at most {maxContentBytes} bytes of content";
             }
 
             var fields = root.EnumerateObject().Count();

@@ -21,6 +21,26 @@ public sealed class SecretSettings : ITenantOwned
     /// <summary>How long a text link works unless the sender chooses otherwise: 1 hour by default, 5 minutes to 7 days.</summary>
     public int TextLifetimeMinutes { get; set; } = 60;
 
+    /// <summary>Whether technicians can send files with a secret.</summary>
+    public bool FilesEnabled { get; set; } = true;
+
+    /// <summary>How long a link with files works unless the sender chooses otherwise: 1 day by default.</summary>
+    public int FileLifetimeMinutes { get; set; } = 24 * 60;
+
+    /// <summary>The largest file a technician can send, in MiB (of content, before encryption).</summary>
+    public int MaxFileMegabytes { get; set; } = 100;
+
+    public int MaxFilesPerSecret { get; set; } = 10;
+
+    /// <summary>The file region (a name from the server's configuration) the tenant's files are kept in; null for the server's default.</summary>
+    public string? FileRegion { get; set; }
+
+    /// <summary>
+    /// Whether the secret itself is also kept as an internal note on its ticket (off by default). When on, the
+    /// technician's browser sends that copy with the send; the recipient's page never sends anything of it.
+    /// </summary>
+    public bool CopySecretToTicket { get; set; }
+
     /// <summary>When set, technicians send with these values and cannot change them per send; Owners and Admins still can.</summary>
     public bool LockedForTechnicians { get; set; }
 

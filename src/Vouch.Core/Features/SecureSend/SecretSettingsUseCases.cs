@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Vouch.Core.Features.Audit;
 using Vouch.Core.Features.Tenancy;
 using Vouch.Core.Features.Verification;
+using Vouch.Core.Ports;
 using Vouch.Core.Storage;
 
 namespace Vouch.Core.Features.SecureSend;
@@ -16,7 +17,14 @@ public sealed record SecretSettingsView(
     string? MessageOnReveal,
     string? SmsTemplate,
     string? EmailSubjectTemplate,
-    string? EmailTextTemplate);
+    string? EmailTextTemplate,
+    bool FilesEnabled,
+    int FileLifetimeMinutes,
+    int MaxFileMegabytes,
+    int MaxFilesPerSecret,
+    string FileRegion,
+    IReadOnlyCollection<string> FileRegions,
+    bool CopySecretToTicket);
 
 /// <summary>A change to the secret-link rules; absent fields keep their value, an empty text restores the built-in one.</summary>
 public sealed record SecretSettingsInput(
@@ -29,23 +37,36 @@ public sealed record SecretSettingsInput(
     string? MessageOnReveal,
     string? SmsTemplate,
     string? EmailSubjectTemplate,
-    string? EmailTextTemplate);
+    string? EmailTextTemplate,
+    bool? FilesEnabled = null,
+    int? FileLifetimeMinutes = null,
+    int? MaxFileMegabytes = null,
+    int? MaxFilesPerSecret = null,
+    string? FileRegion = null,
+    bool? CopySecretToTicket = null);
 
-public sealed class GetSecretSettings(VouchDbContext db, Caller caller)
+public sealed class GetSecretSettings(VouchDbContext db, Caller caller, IFileStorage storage)
 {
-    public async Task<SecretSettingsView> HandleAsync(CancellationToken ct) => View(await LoadAsync(db, caller, ct));
+    public async Task<SecretSettingsView> HandleAsync(CancellationToken ct) => View(await LoadAsync(db, caller, ct), storage);
 
     /// <summary>The tenant's row, or the defaults (not added to the unit of work).</summary>
     internal static async Task<SecretSettings> LoadAsync(VouchDbContext db, Caller caller, CancellationToken ct) =>
         await db.SecretSettings.AsNoTracking().SingleOrDefaultAsync(ct) ?? new SecretSettings(caller.TenantId!.Value);
 
-    internal static SecretSettingsView View(SecretSettings s) => new(s.SingleUse, s.TextLifetimeMinutes, s.LockedForTechnicians, s.LogToTicket,
-        s.TicketNotesInternal, s.HeaderText, s.MessageOnReveal, s.SmsTemplate, s.EmailSubjectTemplate, s.EmailTextTemplate);
+    internal static SecretSettingsView View(SecretSettings s, IFileStorage storage) => new(s.SingleUse, s.TextLifetimeMinutes, s.LockedForTechnicians, s.LogToTicket,
+        s.TicketNotesInternal, s.HeaderText, s.MessageOnReveal, s.SmsTemplate, s.EmailSubjectTemplate, s.EmailTextTemplate,
+        s.FilesEnabled, s.FileLifetimeMinutes, s.MaxFileMegabytes, s.MaxFilesPerSecret, s.FileRegion ?? storage.DefaultRegion, storage.Regions, s.CopySecretToTicket);
+
+    /// <summary>The region new files of the tenant go to.</summary>
+    internal static string RegionOf(SecretSettings s, IFileStorage storage) => s.FileRegion ?? storage.DefaultRegion;
 }
 
 /// <summary>Owners and Admins change the rules; a template that would drop the link is refused.</summary>
-public sealed class UpdateSecretSettings(VouchDbContext db, Caller caller, AuditLog audit)
+public sealed class UpdateSecretSettings(VouchDbContext db, Caller caller, AuditLog audit, IFileStorage storage)
 {
+    public const int MaxFileMegabytesLimit = 2048;
+    public const int MaxFilesPerSecretLimit = 50;
+
     public async Task<Outcome<SecretSettingsView>> HandleAsync(SecretSettingsInput input, CancellationToken ct)
     {
         if (!caller.CanConfigure)
@@ -61,18 +82,31 @@ public sealed class UpdateSecretSettings(VouchDbContext db, Caller caller, Audit
         }
 
         var errors = new FieldErrors();
-        if (input.TextLifetimeMinutes is { } lifetime)
+        settings.TextLifetimeMinutes = Number(input.TextLifetimeMinutes, settings.TextLifetimeMinutes, "textLifetimeMinutes",
+            CreateSecret.MinLifetimeMinutes, CreateSecret.MaxLifetimeMinutes, " (7 days)", errors);
+        settings.FileLifetimeMinutes = Number(input.FileLifetimeMinutes, settings.FileLifetimeMinutes, "fileLifetimeMinutes",
+            CreateSecret.MinLifetimeMinutes, CreateSecret.MaxLifetimeMinutes, " (7 days)", errors);
+        settings.MaxFileMegabytes = Number(input.MaxFileMegabytes, settings.MaxFileMegabytes, "maxFileMegabytes", 1, MaxFileMegabytesLimit, "", errors);
+        settings.MaxFilesPerSecret = Number(input.MaxFilesPerSecret, settings.MaxFilesPerSecret, "maxFilesPerSecret", 1, MaxFilesPerSecretLimit, "", errors);
+        if (input.FileRegion is { } region)
         {
-            if (lifetime is < CreateSecret.MinLifetimeMinutes or > CreateSecret.MaxLifetimeMinutes)
+            var known = storage.Regions.FirstOrDefault(r => string.Equals(r, region.Trim(), StringComparison.OrdinalIgnoreCase));
+            if (region.Trim().Length == 0)
             {
-                errors.Add("textLifetimeMinutes", $"must be between {CreateSecret.MinLifetimeMinutes} and {CreateSecret.MaxLifetimeMinutes} (7 days)");
+                settings.FileRegion = null;
+            }
+            else if (known is null)
+            {
+                errors.Add("fileRegion", $"must be one of this server's file regions: {string.Join(", ", storage.Regions)}");
             }
             else
             {
-                settings.TextLifetimeMinutes = lifetime;
+                settings.FileRegion = known;
             }
         }
 
+        settings.FilesEnabled = input.FilesEnabled ?? settings.FilesEnabled;
+        settings.CopySecretToTicket = input.CopySecretToTicket ?? settings.CopySecretToTicket;
         settings.SingleUse = input.SingleUse ?? settings.SingleUse;
         settings.LockedForTechnicians = input.LockedForTechnicians ?? settings.LockedForTechnicians;
         settings.LogToTicket = input.LogToTicket ?? settings.LogToTicket;
@@ -88,9 +122,27 @@ public sealed class UpdateSecretSettings(VouchDbContext db, Caller caller, Audit
         }
 
         audit.Record("settings.secrets_changed", "tenant", settings.TenantId.ToString(),
-            $"single use {settings.SingleUse}, lifetime {settings.TextLifetimeMinutes} min, locked for technicians {settings.LockedForTechnicians}, ticket notes {settings.LogToTicket}");
+            $"single use {settings.SingleUse}, lifetime {settings.TextLifetimeMinutes} min, locked for technicians {settings.LockedForTechnicians}, ticket notes {settings.LogToTicket}, "
+            + $"files {(settings.FilesEnabled ? $"on ({settings.MaxFilesPerSecret} of at most {settings.MaxFileMegabytes} MiB, {settings.FileLifetimeMinutes} min, region {GetSecretSettings.RegionOf(settings, storage)})" : "off")}, "
+            + $"copy to ticket {settings.CopySecretToTicket}");
         await db.SaveChangesAsync(ct);
-        return GetSecretSettings.View(settings);
+        return GetSecretSettings.View(settings, storage);
+    }
+
+    private static int Number(int? given, int current, string field, int min, int max, string unit, FieldErrors errors)
+    {
+        if (given is not { } value)
+        {
+            return current;
+        }
+
+        if (value < min || value > max)
+        {
+            errors.Add(field, $"must be between {min} and {max}{unit}");
+            return current;
+        }
+
+        return value;
     }
 
     private static string? Text(string? given, string? current, string field, FieldErrors errors)

@@ -21,7 +21,9 @@ public sealed record CreateSecretRequest(
     Guid? ContactId,
     string? Label,
     string? TicketReference = null,
-    string? Passphrase = null);
+    string? Passphrase = null,
+    IReadOnlyList<SecretFileDeclaration>? Files = null,
+    string? TicketCopy = null);
 
 /// <summary>A secret's metadata and state; never its content.</summary>
 public sealed record SecretView(
@@ -36,7 +38,8 @@ public sealed record SecretView(
     string CreatedBy,
     int Reveals,
     DateTime? LastRevealedAt,
-    DateTime? EndedAt);
+    DateTime? EndedAt,
+    IReadOnlyList<SecretFileView> Files);
 
 /// <summary>The answer to a create: the link is shown this once (with the key in its fragment when the server encrypted).</summary>
 public sealed record CreatedSecret(SecretView Secret, string Link);
@@ -48,11 +51,12 @@ public static class SecretTokens
 
     public static string Hash(string token) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
-    public static SecretView View(Secret s) => new(s.Id, s.State, s.SingleUse, s.CreatedAt, s.ExpiresAt, s.ContactId, s.Label, s.TicketReference, s.CreatedByName,
-        s.Reveals, s.LastRevealedAt, s.EndedAt);
+    public static SecretView View(Secret s, IEnumerable<SecretFile> files) => new(s.Id, s.State, s.SingleUse, s.CreatedAt, s.ExpiresAt, s.ContactId, s.Label,
+        s.TicketReference, s.CreatedByName, s.Reveals, s.LastRevealedAt, s.EndedAt,
+        files.OrderBy(f => f.Id).Select(f => new SecretFileView(f.Id, f.Length, f.UploadedAt is not null)).ToList());
 }
 
-public sealed class CreateSecret(VouchDbContext db, Caller caller, AuditLog audit, TimeProvider clock, IPublicAddress publicAddress, ITicketDesk desk)
+public sealed class CreateSecret(VouchDbContext db, Caller caller, AuditLog audit, TimeProvider clock, IPublicAddress publicAddress, ITicketDesk desk, IFileStorage storage)
 {
     public const int MinLifetimeMinutes = 5;
     public const int MaxLifetimeMinutes = 7 * 24 * 60;
@@ -89,16 +93,19 @@ public sealed class CreateSecret(VouchDbContext db, Caller caller, AuditLog audi
         }
 
         settings ??= await GetSecretSettings.LoadAsync(db, caller, ct);
+        var files = request.Files ?? [];
+        var region = files.Count > 0 ? CheckFiles(request, files, settings, errors) : null;
         var locked = settings.LockedForTechnicians && !caller.CanConfigure;
-        var lifetime = request.LifetimeMinutes ?? settings.TextLifetimeMinutes;
+        var defaultLifetime = files.Count > 0 ? settings.FileLifetimeMinutes : settings.TextLifetimeMinutes;
+        var lifetime = request.LifetimeMinutes ?? defaultLifetime;
         var singleUse = request.SingleUse ?? settings.SingleUse;
         if (lifetime is < MinLifetimeMinutes or > MaxLifetimeMinutes)
         {
             errors.Add("lifetimeMinutes", $"must be between {MinLifetimeMinutes} and {MaxLifetimeMinutes} (7 days)");
         }
-        else if (locked && lifetime != settings.TextLifetimeMinutes)
+        else if (locked && lifetime != defaultLifetime)
         {
-            errors.Add("lifetimeMinutes", $"is set by your admins to {settings.TextLifetimeMinutes} minutes");
+            errors.Add("lifetimeMinutes", $"is set by your admins to {defaultLifetime} minutes");
         }
 
         if (locked && singleUse != settings.SingleUse)
@@ -127,6 +134,13 @@ public sealed class CreateSecret(VouchDbContext db, Caller caller, AuditLog audi
             errors.Add("passphrase", request.Text is null ? "only with text: in an envelope you encrypt, derive the key from the passphrase yourself" : "must be 4 to 200 characters");
         }
 
+        var ticketCopy = request.TicketCopy ?? (settings.CopySecretToTicket ? request.Text : null);
+        if (request.TicketCopy is { } copy && (!settings.CopySecretToTicket || ticket is null || copy.Length > SecretEnvelope.MaxContentBytes))
+        {
+            errors.Add("ticketCopy", !settings.CopySecretToTicket ? "your admins have not turned on copying secrets into ticket notes"
+                : ticket is null ? "needs a ticket reference" : $"must be at most {SecretEnvelope.MaxContentBytes} characters");
+        }
+
         if (request.ContactId is { } contactId && !await db.Contacts.AnyAsync(c => c.Id == contactId, ct))
         {
             errors.Add("contactId", "no such contact");
@@ -143,8 +157,16 @@ public sealed class CreateSecret(VouchDbContext db, Caller caller, AuditLog audi
         var secret = new Secret(Guid.CreateVersion7(now), caller.TenantId!.Value, SecretTokens.Hash(token), envelope, singleUse,
             now.UtcDateTime, TimeSpan.FromMinutes(lifetime), request.ContactId, label, caller.Kind, caller.ActorId, caller.ActorName ?? "", ticket);
         db.Secrets.Add(secret);
+        var stored = files.Select(f => new SecretFile(Guid.CreateVersion7(now), secret.TenantId, secret.Id, f.Name!, f.Length!.Value)).ToList();
+        if (stored.Count > 0)
+        {
+            secret.ExpectFiles(stored.Count, region!);
+            db.SecretFiles.AddRange(stored);
+        }
+
         audit.Record("secret.created", "secret", secret.Id.ToString(),
             $"{(key is null ? "encrypted by the sender" : "encrypted by the server")}{(envelope.Contains("\"pw\"", StringComparison.Ordinal) ? " with a passphrase" : "")}, {(secret.SingleUse ? "single use" : "reusable")}, expires {secret.ExpiresAt:yyyy-MM-dd HH:mm} UTC"
+            + (stored.Count > 0 ? $", {stored.Count} file{(stored.Count == 1 ? "" : "s")} ({stored.Sum(f => f.Length) / 1024} KiB encrypted, region {region})" : "")
             + (secret.ContactId is { } c ? $", for contact {c}" : "") + (label is null ? "" : $", {label}") + (ticket is null ? "" : $", ticket {ticket}"));
         if (ticket is not null && settings.LogToTicket)
         {
@@ -152,15 +174,66 @@ public sealed class CreateSecret(VouchDbContext db, Caller caller, AuditLog audi
                 $": {(singleUse ? "single use" : "reusable")}, expires {secret.ExpiresAt:yyyy-MM-dd HH:mm} UTC.", settings.TicketNotesInternal, NoteAuthor.Of(caller), ct);
         }
 
+        if (ticket is not null && ticketCopy is not null)
+        {
+            // Always internal, whatever the notes setting: the note holds the secret itself.
+            await desk.AddNoteAsync(ticket, $"Secret sent to the contact{(label is null ? "" : $" ({label})")}:\n{ticketCopy}", true, NoteAuthor.Of(caller), ct);
+        }
+
         var link = $"{publicAddress.BaseUrl}/s/{token}" + (key is null ? "" : "#" + key);
-        return new CreatedSecret(SecretTokens.View(secret), link);
+        return new CreatedSecret(SecretTokens.View(secret, stored), link);
+    }
+
+    /// <summary>Checks the declared files against the tenant's rules; the region they go to, or null with errors added.</summary>
+    private string? CheckFiles(CreateSecretRequest request, IReadOnlyList<SecretFileDeclaration> files, SecretSettings settings, FieldErrors errors)
+    {
+        if (!settings.FilesEnabled)
+        {
+            errors.Add("files", "file sending is turned off by your admins");
+            return null;
+        }
+
+        if (request.Text is not null)
+        {
+            errors.Add("files", "files come only with an envelope you encrypted (the server never sees file content); encrypt them as SecretFileCipher describes");
+            return null;
+        }
+
+        if (files.Count > settings.MaxFilesPerSecret)
+        {
+            errors.Add("files", $"at most {settings.MaxFilesPerSecret} files per secret");
+        }
+
+        var maxLength = SecretFileCipher.MaxCiphertextLength((long)settings.MaxFileMegabytes * 1024 * 1024);
+        for (var i = 0; i < files.Count; i++)
+        {
+            if (files[i].Length is not { } length || length < SecretFileCipher.HeaderBytes + SecretFileCipher.TagBytes || length > maxLength)
+            {
+                errors.Add($"files[{i}].length", $"must be the ciphertext's length in bytes; files are limited to {settings.MaxFileMegabytes} MiB");
+            }
+
+            if (SecretEnvelope.Problem(files[i].Name, SecretFile.MaxNameContentBytes) is { } problem)
+            {
+                errors.Add($"files[{i}].name", "must be the file's name and type in an envelope, encrypted with the secret's key: " + problem);
+            }
+        }
+
+        var region = GetSecretSettings.RegionOf(settings, storage);
+        if (storage.Region(region) is null)
+        {
+            errors.Add("files", $"the file region {region} is not configured on this server; ask your admins to choose another");
+        }
+
+        return region;
     }
 }
 
 public sealed class GetSecret(VouchDbContext db)
 {
     public async Task<Outcome<SecretView>> HandleAsync(Guid id, CancellationToken ct) =>
-        await db.Secrets.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, ct) is { } secret ? SecretTokens.View(secret) : new NotFound("secret");
+        await db.Secrets.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, ct) is { } secret
+            ? SecretTokens.View(secret, secret.FileCount == 0 ? [] : await db.SecretFiles.AsNoTracking().Where(f => f.SecretId == id).ToListAsync(ct))
+            : new NotFound("secret");
 }
 
 /// <summary>Ends a secret before anyone reveals it: its ciphertext is erased at once.</summary>
@@ -181,6 +254,6 @@ public sealed class RevokeSecret(VouchDbContext db, AuditLog audit, TimeProvider
 
         audit.Record("secret.revoked", "secret", id.ToString());
         await db.SaveChangesAsync(ct);
-        return SecretTokens.View(secret);
+        return SecretTokens.View(secret, await db.SecretFiles.AsNoTracking().Where(f => f.SecretId == id).ToListAsync(ct));
     }
 }

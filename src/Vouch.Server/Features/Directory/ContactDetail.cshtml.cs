@@ -66,18 +66,44 @@ public sealed class ContactDetailModel(GetContact getContact, ListContactVerific
     /// </summary>
     public async Task<IActionResult> OnPostSecretAsync(Guid id, [FromForm] SecretForm form, [FromServices] SendSecret send)
     {
+        var files = form.Files.Select(f => new SecretFileDeclaration(f.Name, f.Length)).ToList();
         var sent = await send.HandleAsync(new SendSecretRequest(id, form.Envelope, form.Key, form.Delivery, form.Destination,
-            form.LifetimeMinutes, form.SingleUse, form.Label, form.TicketReference), HttpContext.RequestAborted);
-        if (sent.Succeeded)
-        {
-            return new JsonResult(new { link = sent.Value!.Link, sentTo = sent.Value.SentTo, expiresAt = VerificationText.Time(sent.Value.Secret.ExpiresAt) });
-        }
+            form.LifetimeMinutes, form.SingleUse, form.Label, form.TicketReference, files, form.TicketCopy), HttpContext.RequestAborted);
+        return SecretAnswer(sent);
+    }
 
-        var problem = sent.Failure switch
+    /// <summary>One encrypted file of a secret just created by <see cref="OnPostSecretAsync"/>, streamed from secure-send.js.</summary>
+    public async Task<IActionResult> OnPutSecretFileAsync(Guid secretId, Guid fileId, [FromServices] UploadSecretFile upload)
+    {
+        SecureSend.SecretsApi.AllowLargeBody(HttpContext);
+        var uploaded = await upload.HandleAsync(secretId, fileId, Request.Body, Request.ContentLength, HttpContext.RequestAborted);
+        return uploaded.Succeeded ? new JsonResult(uploaded.Value) : Failed(uploaded.Failure!);
+    }
+
+    /// <summary>Texts or e-mails the link once the files are uploaded; the browser sends the whole link, key included, for that message only.</summary>
+    public async Task<IActionResult> OnPostSecretDeliverAsync(Guid secretId, string? link, SecretDelivery? delivery, string? destination, [FromServices] DeliverSecret deliver) =>
+        SecretAnswer(await deliver.HandleAsync(secretId, new DeliverSecretRequest(link, delivery, destination), HttpContext.RequestAborted));
+
+    private IActionResult SecretAnswer(Outcome<SentSecret> sent) => sent.Succeeded
+        ? new JsonResult(new
+        {
+            id = sent.Value!.Secret.Id,
+            link = sent.Value.Link,
+            sentTo = sent.Value.SentTo,
+            expiresAt = VerificationText.Time(sent.Value.Secret.ExpiresAt),
+            files = sent.Value.Secret.Files.Select(f => f.Id),
+        })
+        : Failed(sent.Failure!);
+
+    /// <summary>A refusal as secure-send.js shows it: messages by field.</summary>
+    private JsonResult Failed(Failure failure)
+    {
+        var problem = failure switch
         {
             TooManyRequests limited => new Dictionary<string, string[]> { [""] = [Limited(limited)] },
             Invalid invalid => invalid.Errors.ToDictionary(e => e.Key, e => e.Value),
-            Vouch.Core.NotFound => new Dictionary<string, string[]> { [""] = ["This contact no longer exists."] },
+            Conflict conflict => new Dictionary<string, string[]> { [conflict.Field] = [conflict.Reason] },
+            Vouch.Core.NotFound missing => new Dictionary<string, string[]> { [""] = [$"This {missing.Resource} no longer exists."] },
             _ => new Dictionary<string, string[]> { [""] = ["The secret could not be sent."] },
         };
         return new JsonResult(new { errors = problem }) { StatusCode = Response.StatusCode == StatusCodes.Status429TooManyRequests ? 429 : 400 };
@@ -160,6 +186,19 @@ public sealed class SecretForm
     public string? Label { get; set; }
 
     public string? TicketReference { get; set; }
+
+    /// <summary>The secret in plaintext for an internal ticket note, sent only when the tenant turned that on.</summary>
+    public string? TicketCopy { get; set; }
+
+    /// <summary>The files to come: each one's encrypted name and the exact length of its ciphertext.</summary>
+    public List<SecretFileForm> Files { get; set; } = [];
+}
+
+public sealed class SecretFileForm
+{
+    public string? Name { get; set; }
+
+    public long? Length { get; set; }
 }
 
 /// <summary>What the technician adds to any send: the ticket it belongs to and, when policy asks, who approved the destination.</summary>

@@ -34,9 +34,32 @@ public sealed class SecretLinkModel(SecretLinks links, VerificationLimits limits
         }
 
         var address = HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        var envelope = await links.RevealAsync(token, address, Request.Headers.UserAgent.ToString(), ct);
-        return envelope is null
-            ? new JsonResult(new { gone = true }) { StatusCode = StatusCodes.Status410Gone }
-            : Content(envelope, "application/json");
+        var revealed = await links.RevealAsync(token, address, Request.Headers.UserAgent.ToString(), ct);
+        return revealed is null
+            ? Gone()
+            : new JsonResult(new { envelope = revealed.Envelope, files = revealed.Files, grant = revealed.Grant });
     }
+
+    /// <summary>
+    /// A revealed secret's file, still encrypted, for the page that revealed it: the grant from the Reveal answer comes
+    /// in the <c>X-Secret-Grant</c> header (not the address, which logs and histories keep). Streamed from the store.
+    /// </summary>
+    public async Task<IActionResult> OnGetFileAsync(string token, Guid fileId, CancellationToken ct)
+    {
+        if (PublicLinkGuard.Apply(HttpContext, limits) is { } refused)
+        {
+            return refused;
+        }
+
+        Response.Headers.CacheControl = "no-store";
+        if (await links.OpenFileAsync(token, fileId, Request.Headers["X-Secret-Grant"].ToString(), ct) is not { } file)
+        {
+            return Gone();
+        }
+
+        Response.ContentLength = file.Length;
+        return new FileStreamResult(file.Content, "application/octet-stream");
+    }
+
+    private static JsonResult Gone() => new(new { gone = true }) { StatusCode = StatusCodes.Status410Gone };
 }

@@ -36,6 +36,7 @@ public sealed class SecretSettingsModel(GetSecretSettings getSettings) : PageMod
         }
 
         PageFailures.Add(ModelState, saved.Failure!, field => "Input." + PageFailures.Pascal(field));
+        Input.FileRegions = (await getSettings.HandleAsync(HttpContext.RequestAborted)).FileRegions;
         return Page();
     }
 }
@@ -62,6 +63,21 @@ public sealed class SecretSettingsForm
 
     public string? EmailTextTemplate { get; set; }
 
+    public bool FilesEnabled { get; set; }
+
+    public int? FileLifetimeMinutes { get; set; }
+
+    public int? MaxFileMegabytes { get; set; }
+
+    public int? MaxFilesPerSecret { get; set; }
+
+    public string? FileRegion { get; set; }
+
+    /// <summary>The server's file regions, to choose from; not posted.</summary>
+    public IReadOnlyCollection<string> FileRegions { get; set; } = [];
+
+    public bool CopySecretToTicket { get; set; }
+
     public static SecretSettingsForm From(SecretSettingsView v) => new()
     {
         SingleUse = v.SingleUse,
@@ -74,9 +90,17 @@ public sealed class SecretSettingsForm
         SmsTemplate = v.SmsTemplate ?? "",
         EmailSubjectTemplate = v.EmailSubjectTemplate ?? "",
         EmailTextTemplate = v.EmailTextTemplate ?? "",
+        FilesEnabled = v.FilesEnabled,
+        FileLifetimeMinutes = v.FileLifetimeMinutes,
+        MaxFileMegabytes = v.MaxFileMegabytes,
+        MaxFilesPerSecret = v.MaxFilesPerSecret,
+        FileRegion = v.FileRegion,
+        FileRegions = v.FileRegions,
+        CopySecretToTicket = v.CopySecretToTicket,
     };
 
     // Empty boxes restore the built-in texts.
     public SecretSettingsInput ToInput() => new(SingleUse, TextLifetimeMinutes, LockedForTechnicians, LogToTicket, TicketNotesInternal,
-        HeaderText ?? "", MessageOnReveal ?? "", SmsTemplate ?? "", EmailSubjectTemplate ?? "", EmailTextTemplate ?? "");
+        HeaderText ?? "", MessageOnReveal ?? "", SmsTemplate ?? "", EmailSubjectTemplate ?? "", EmailTextTemplate ?? "",
+        FilesEnabled, FileLifetimeMinutes, MaxFileMegabytes, MaxFilesPerSecret, FileRegion, CopySecretToTicket);
 }

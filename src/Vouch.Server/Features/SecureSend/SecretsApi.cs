@@ -15,6 +15,20 @@ public static class SecretsApi
             .RequireAuthorization(Authentication.ApiWrite)
             .WithSummary("Create a one-time link: text (the server encrypts it, puts the key in the link's fragment and forgets it) or an envelope encrypted by you; the link is shown only in this answer");
 
+        group.MapPut("/{id:guid}/files/{fileId:guid}", async (Guid id, Guid fileId, HttpContext http, UploadSecretFile handler, CancellationToken ct) =>
+            {
+                AllowLargeBody(http);
+                return Problems.Ok(await handler.HandleAsync(id, fileId, http.Request.Body, http.Request.ContentLength, ct));
+            })
+            .RequireAuthorization(Authentication.ApiWrite)
+            .Accepts<Stream>("application/octet-stream")
+            .WithSummary("Upload a declared file's ciphertext (SecretFileCipher format, exactly the declared length); the link works once every file is in");
+
+        group.MapPost("/{id:guid}/send", async (Guid id, DeliverSecretRequest request, DeliverSecret handler, CancellationToken ct) =>
+            Problems.Ok(await handler.HandleAsync(id, request, ct)))
+            .RequireAuthorization(Authentication.ApiWrite)
+            .WithSummary("Text or e-mail the secret's link (give the whole link, key included) to one of its contact's own numbers or addresses");
+
         group.MapGet("/{id:guid}", async (Guid id, GetSecret handler, CancellationToken ct) => Problems.Ok(await handler.HandleAsync(id, ct)))
             .WithSummary("A secret's state and trail (never its content)");
 
@@ -28,5 +42,17 @@ public static class SecretsApi
         settings.MapPut("/", async (SecretSettingsInput input, UpdateSecretSettings handler, CancellationToken ct) => Problems.Ok(await handler.HandleAsync(input, ct)))
             .RequireAuthorization(Authentication.ApiWrite)
             .WithSummary("Change the rules; absent fields keep their value, an empty text restores the built-in one; templates must keep {{ link }}");
+    }
+
+    /// <summary>
+    /// Lifts the server's default request size limit for a file upload: the upload's own check holds it to the exact
+    /// length declared, which the tenant's maximum file size already bounds.
+    /// </summary>
+    internal static void AllowLargeBody(HttpContext http)
+    {
+        if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = SecretFileCipher.MaxCiphertextLength((long)UpdateSecretSettings.MaxFileMegabytesLimit * 1024 * 1024);
+        }
     }
 }

@@ -303,7 +303,12 @@ namespace Vouch.Data.Postgres.Migrations
                     CreatedByName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
                     Reveals = table.Column<int>(type: "integer", nullable: false),
                     LastRevealedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    EndedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                    EndedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    FileCount = table.Column<int>(type: "integer", nullable: false),
+                    FilesPending = table.Column<int>(type: "integer", nullable: false),
+                    FileRegion = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    DownloadKey = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    DownloadsUntil = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -323,6 +328,12 @@ namespace Vouch.Data.Postgres.Migrations
                     TenantId = table.Column<Guid>(type: "uuid", nullable: false),
                     SingleUse = table.Column<bool>(type: "boolean", nullable: false),
                     TextLifetimeMinutes = table.Column<int>(type: "integer", nullable: false),
+                    FilesEnabled = table.Column<bool>(type: "boolean", nullable: false),
+                    FileLifetimeMinutes = table.Column<int>(type: "integer", nullable: false),
+                    MaxFileMegabytes = table.Column<int>(type: "integer", nullable: false),
+                    MaxFilesPerSecret = table.Column<int>(type: "integer", nullable: false),
+                    FileRegion = table.Column<string>(type: "text", nullable: true),
+                    CopySecretToTicket = table.Column<bool>(type: "boolean", nullable: false),
                     LockedForTechnicians = table.Column<bool>(type: "boolean", nullable: false),
                     LogToTicket = table.Column<bool>(type: "boolean", nullable: false),
                     TicketNotesInternal = table.Column<bool>(type: "boolean", nullable: false),
@@ -532,6 +543,34 @@ namespace Vouch.Data.Postgres.Migrations
                         principalTable: "Members",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SecretFiles",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
+                    SecretId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Name = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    Length = table.Column<long>(type: "bigint", nullable: false),
+                    UploadedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SecretFiles", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_SecretFiles_Secrets_SecretId",
+                        column: x => x.SecretId,
+                        principalTable: "Secrets",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_SecretFiles_Tenants_TenantId",
+                        column: x => x.TenantId,
+                        principalTable: "Tenants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
                 });
 
             migrationBuilder.CreateTable(
@@ -859,6 +898,16 @@ namespace Vouch.Data.Postgres.Migrations
                 column: "TenantId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_SecretFiles_SecretId",
+                table: "SecretFiles",
+                column: "SecretId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SecretFiles_TenantId",
+                table: "SecretFiles",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Secrets_State_ExpiresAt",
                 table: "Secrets",
                 columns: new[] { "State", "ExpiresAt" });
@@ -996,7 +1045,7 @@ namespace Vouch.Data.Postgres.Migrations
                 name: "PhoneNumbers");
 
             migrationBuilder.DropTable(
-                name: "Secrets");
+                name: "SecretFiles");
 
             migrationBuilder.DropTable(
                 name: "SecretSettings");
@@ -1021,6 +1070,9 @@ namespace Vouch.Data.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "VerificationSettings");
+
+            migrationBuilder.DropTable(
+                name: "Secrets");
 
             migrationBuilder.DropTable(
                 name: "Tickets");

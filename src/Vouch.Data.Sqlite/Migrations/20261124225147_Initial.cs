@@ -301,7 +301,12 @@ namespace Vouch.Data.Sqlite.Migrations
                     CreatedByName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
                     Reveals = table.Column<int>(type: "INTEGER", nullable: false),
                     LastRevealedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    EndedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
+                    EndedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    FileCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    FilesPending = table.Column<int>(type: "INTEGER", nullable: false),
+                    FileRegion = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    DownloadKey = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    DownloadsUntil = table.Column<DateTime>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -321,6 +326,12 @@ namespace Vouch.Data.Sqlite.Migrations
                     TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
                     SingleUse = table.Column<bool>(type: "INTEGER", nullable: false),
                     TextLifetimeMinutes = table.Column<int>(type: "INTEGER", nullable: false),
+                    FilesEnabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    FileLifetimeMinutes = table.Column<int>(type: "INTEGER", nullable: false),
+                    MaxFileMegabytes = table.Column<int>(type: "INTEGER", nullable: false),
+                    MaxFilesPerSecret = table.Column<int>(type: "INTEGER", nullable: false),
+                    FileRegion = table.Column<string>(type: "TEXT", nullable: true),
+                    CopySecretToTicket = table.Column<bool>(type: "INTEGER", nullable: false),
                     LockedForTechnicians = table.Column<bool>(type: "INTEGER", nullable: false),
                     LogToTicket = table.Column<bool>(type: "INTEGER", nullable: false),
                     TicketNotesInternal = table.Column<bool>(type: "INTEGER", nullable: false),
@@ -530,6 +541,34 @@ namespace Vouch.Data.Sqlite.Migrations
                         principalTable: "Members",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SecretFiles",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    SecretId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 2048, nullable: false),
+                    Length = table.Column<long>(type: "INTEGER", nullable: false),
+                    UploadedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SecretFiles", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_SecretFiles_Secrets_SecretId",
+                        column: x => x.SecretId,
+                        principalTable: "Secrets",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_SecretFiles_Tenants_TenantId",
+                        column: x => x.TenantId,
+                        principalTable: "Tenants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
                 });
 
             migrationBuilder.CreateTable(
@@ -857,6 +896,16 @@ namespace Vouch.Data.Sqlite.Migrations
                 column: "TenantId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_SecretFiles_SecretId",
+                table: "SecretFiles",
+                column: "SecretId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SecretFiles_TenantId",
+                table: "SecretFiles",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Secrets_State_ExpiresAt",
                 table: "Secrets",
                 columns: new[] { "State", "ExpiresAt" });
@@ -994,7 +1043,7 @@ namespace Vouch.Data.Sqlite.Migrations
                 name: "PhoneNumbers");
 
             migrationBuilder.DropTable(
-                name: "Secrets");
+                name: "SecretFiles");
 
             migrationBuilder.DropTable(
                 name: "SecretSettings");
@@ -1019,6 +1068,9 @@ namespace Vouch.Data.Sqlite.Migrations
 
             migrationBuilder.DropTable(
                 name: "VerificationSettings");
+
+            migrationBuilder.DropTable(
+                name: "Secrets");
 
             migrationBuilder.DropTable(
                 name: "Tickets");
