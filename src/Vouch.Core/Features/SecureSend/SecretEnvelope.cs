@@ -112,7 +112,7 @@ public static class SecretEnvelope
 
     public static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    private static byte[] FromBase64Url(string text)
+    public static byte[] FromBase64Url(string text)
     {
         var padded = text.Replace('-', '+').Replace('_', '/');
         return Convert.FromBase64String(padded + new string('=', (4 - padded.Length % 4) % 4));

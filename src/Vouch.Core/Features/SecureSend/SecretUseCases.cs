@@ -134,7 +134,7 @@ public sealed class CreateSecret(VouchDbContext db, Caller caller, AuditLog audi
             errors.Add("passphrase", request.Text is null ? "only with text: in an envelope you encrypt, derive the key from the passphrase yourself" : "must be 4 to 200 characters");
         }
 
-        var ticketCopy = request.TicketCopy ?? (settings.CopySecretToTicket ? request.Text : null);
+        var ticketCopy = request.TicketCopy;
         if (request.TicketCopy is { } copy && (!settings.CopySecretToTicket || ticket is null || copy.Length > SecretEnvelope.MaxContentBytes))
         {
             errors.Add("ticketCopy", !settings.CopySecretToTicket ? "your admins have not turned on copying secrets into ticket notes"

@@ -56,6 +56,12 @@ public abstract class TenantIsolationTests<TFactory>(TFactory factory) where TFa
         })).ReadAsync<PhoneNumberView>(HttpStatusCode.Created);
         (await victim.Api.PutJsonAsync("/api/v1/settings/secrets", new { textLifetimeMinutes = 15 })).EnsureSuccessStatusCode();
         var secret = await (await victim.Api.PostJsonAsync("/api/v1/secrets", new { text = "victim secret", contactId = contact.Id })).ReadAsync<CreatedSecret>(HttpStatusCode.Created);
+        var fileKey = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        var victimFile = SecretFileCipher.Encrypt("victim file"u8, fileKey);
+        var fileSecret = await (await victim.Api.PostJsonAsync("/api/v1/secrets", new
+        {
+            envelope = SecretEnvelope.Seal("").Envelope, contactId = contact.Id, files = new[] { new { name = SecretEnvelope.Seal("{}").Envelope, length = victimFile.Length } },
+        })).ReadAsync<CreatedSecret>(HttpStatusCode.Created);
         // A caller check started by the victim's contact texting #verify to the victim's number.
         var victimNumber = Texting.NewNumber();
         await factory.AddNumberAsync(victim, victimNumber);
@@ -100,6 +106,11 @@ public abstract class TenantIsolationTests<TFactory>(TFactory factory) where TFa
 
         await (await Call("GET", "/api/v1/secrets/{id:guid}", $"/api/v1/secrets/{secret.Secret.Id}")).ProblemAsync(HttpStatusCode.NotFound);
         await (await Call("DELETE", "/api/v1/secrets/{id:guid}", $"/api/v1/secrets/{secret.Secret.Id}")).ProblemAsync(HttpStatusCode.NotFound);
+        var intruderUpload = new ByteArrayContent(SecretFileCipher.Encrypt("intruder file"u8, fileKey).AsSpan(0, victimFile.Length).ToArray());
+        await (await Call("PUT", "/api/v1/secrets/{id:guid}/files/{fileId:guid}", $"/api/v1/secrets/{fileSecret.Secret.Id}/files/{fileSecret.Secret.Files[0].Id}", intruderUpload))
+            .ProblemAsync(HttpStatusCode.NotFound);
+        await (await Call("POST", "/api/v1/secrets/{id:guid}/send", $"/api/v1/secrets/{secret.Secret.Id}/send",
+            Json(new { link = secret.Link, delivery = "sms", destination = "+14155550177" }))).ProblemAsync(HttpStatusCode.NotFound);
         var secretProblem = await (await Call("POST", "/api/v1/secrets", "/api/v1/secrets", Json(new { text = "x", contactId = contact.Id }))).ProblemAsync(HttpStatusCode.BadRequest);
         Assert.Equal("no such contact", secretProblem["contactId"].Single());
         await (await Call("GET", "/api/v1/tech-verifications/{id:guid}", $"/api/v1/tech-verifications/{techRequest}")).ProblemAsync(HttpStatusCode.NotFound);
@@ -193,6 +204,7 @@ public abstract class TenantIsolationTests<TFactory>(TFactory factory) where TFa
         (await Call("POST", "/api/v1/api-keys", "/api/v1/api-keys", Json(new { name = "mine", scope = "read" }))).EnsureSuccessStatusCode();
 
         Assert.Equal(snapshot, await SnapshotAsync(victim.Api, company.Id, contact.Id, verification.Id, ticket.Id, techRequest, secret.Secret.Id));
+        Assert.False((await (await victim.Api.GetAsync($"/api/v1/secrets/{fileSecret.Secret.Id}")).ReadAsync<SecretView>()).Files.Single().Uploaded);
         Assert.Null((await (await victim.Api.GetAsync("/api/v1/settings/delivery")).ReadAsync<DeliverySettingsView>()).SmtpHost);
         Assert.Equal(3, (await (await victim.Api.GetAsync("/api/v1/settings/verification")).ReadAsync<VerificationSettingsView>()).LifetimeMinutes);
         Assert.Equal(15, (await (await victim.Api.GetAsync("/api/v1/settings/secrets")).ReadAsync<SecretSettingsView>()).TextLifetimeMinutes);
@@ -207,7 +219,7 @@ public abstract class TenantIsolationTests<TFactory>(TFactory factory) where TFa
             .Where(e => e.RoutePattern.RawText?.StartsWith("/api/v1", StringComparison.Ordinal) == true)
             .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []).Select(m => $"{m} {e.RoutePattern.RawText!.TrimEnd('/')}"))
             .ToHashSet(StringComparer.Ordinal);
-        Assert.Equal(56, apiEndpoints.Count);
+        Assert.Equal(58, apiEndpoints.Count);
         Assert.Equal(apiEndpoints.Order(StringComparer.Ordinal), covered.Order(StringComparer.Ordinal));
     }
 
