@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite on a Debian 12 machine that has only the .NET SDK: installs what the tests need
-# (PostgreSQL binaries, Chromium, Node and npm; smtp4dev and Prism under .tools/) when missing, builds once, runs
-# every test project, and ends with one line
+# (PostgreSQL binaries, Chromium, Node and npm; smtp4dev, Prism and s3rver under .tools/) when missing, builds once,
+# runs every test project, and ends with one line
 #   Total: N passed, M failed[, K skipped]
 # Exit code is non-zero when the build or any test failed. Extra arguments go to `dotnet test` (e.g. --filter X).
 set -euo pipefail
@@ -47,11 +47,13 @@ else
   say "postgresql, chromium and npm already installed"
 fi
 
-# The provider tests run stand-ins on loopback: smtp4dev (a .NET tool) for SMTP and Prism (npm) serving the vendors'
-# API descriptions. Both live in the git-ignored .tools/, pinned; the tests find them there (or through VOUCH_SMTP4DEV
-# and VOUCH_PRISM). A version marker check keeps this instant when they are present.
+# The provider tests run stand-ins on loopback: smtp4dev (a .NET tool) for SMTP, Prism (npm) serving the vendors'
+# API descriptions, and s3rver (npm, the @20minutes fork: it checks Signature Version 4) for S3-compatible file
+# regions. All live in the git-ignored .tools/, pinned; the tests find them there (or through VOUCH_SMTP4DEV,
+# VOUCH_PRISM and VOUCH_S3RVER). A version marker check keeps this instant when they are present.
 smtp4dev_version=3.15.0
 prism_version=5.14.2
+s3rver_version=4.0.4
 if [[ ! -d .tools/.store/rnwood.smtp4dev/$smtp4dev_version ]]; then
   say "installing smtp4dev ${smtp4dev_version} into .tools/…"
   if [[ -e .tools/smtp4dev ]]; then
@@ -63,6 +65,11 @@ if ! grep -qs "\"version\": \"$prism_version\"" .tools/prism/node_modules/@stopl
   say "installing Prism ${prism_version} into .tools/prism…"
   npm install --prefix .tools/prism --no-audit --no-fund --no-update-notifier --loglevel=error \
     "@stoplight/prism-cli@$prism_version" >/dev/null
+fi
+if ! grep -qs "\"version\": \"$s3rver_version\"" .tools/s3rver/node_modules/@20minutes/s3rver/package.json; then
+  say "installing s3rver ${s3rver_version} into .tools/s3rver…"
+  npm install --prefix .tools/s3rver --no-audit --no-fund --no-update-notifier --loglevel=error \
+    "@20minutes/s3rver@$s3rver_version" >/dev/null
 fi
 
 # --- tests -------------------------------------------------------------------------------------------------------

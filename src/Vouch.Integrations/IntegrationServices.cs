@@ -1,9 +1,11 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Vouch.Core.Ports;
 using Vouch.Integrations.Email.Smtp;
 using Vouch.Integrations.FileStorage;
+using Vouch.Integrations.FileStorage.S3;
 using Vouch.Integrations.Sms.Twilio;
 
 namespace Vouch.Integrations;
@@ -12,11 +14,13 @@ public static class IntegrationServices
 {
     private static readonly TimeSpan MinTimeout = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxTimeout = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan S3ConnectTimeout = TimeSpan.FromSeconds(15);
 
     /// <summary>
     /// Registers the outbound providers: <see cref="ISmtpEmailSender"/> (a singleton) and <see cref="ITwilioSmsSender"/>
     /// (a typed <see cref="HttpClient"/>, transient: resolve it per delivery, not once in a singleton), with their
-    /// options validated at start-up.
+    /// options validated at start-up; and <see cref="IFileStorage"/>, the local folder and the S3-compatible buckets sent
+    /// files are kept in.
     /// </summary>
     public static IServiceCollection AddVouchIntegrations(this IServiceCollection services, IConfiguration configuration)
     {
@@ -49,9 +53,16 @@ public static class IntegrationServices
             .PostConfigure(o => o.LocalFolder = string.IsNullOrWhiteSpace(o.LocalFolder)
                 ? Path.Combine(configuration["Vouch:DataDirectory"] is { Length: > 0 } data ? data : "./data", "files")
                 : o.LocalFolder)
-            .Validate(o => string.Equals(o.DefaultRegion, IFileStorage.Local, StringComparison.OrdinalIgnoreCase),
-                $"{FileStorageOptions.Section}:DefaultRegion must name a configured region (\"local\" or one under Regions)")
             .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FileStorageOptions>, FileStorageOptionsValidation>());
+
+        // Uploads stream from the sender's browser for as long as it takes, so HttpClient's overall time-out is off: the
+        // store gives reads and deletes their own deadline, the caller's token ends an upload, and a bucket that cannot
+        // be reached fails within the connect time-out.
+        // Header values are redacted from the factory's logs: the Authorization header names the access key.
+        services.AddHttpClient(S3FileStore.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { ConnectTimeout = S3ConnectTimeout })
+            .RedactLoggedHeaders(_ => true);
         services.AddSingleton<IFileStorage, ConfiguredFileStorage>();
 
         return services;

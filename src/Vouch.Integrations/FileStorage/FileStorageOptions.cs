@@ -1,3 +1,5 @@
+using Vouch.Integrations.FileStorage.S3;
+
 namespace Vouch.Integrations.FileStorage;
 
 /// <summary>The <c>Vouch:FileStorage</c> configuration section: where sent files' ciphertext is kept.</summary>
@@ -10,4 +12,7 @@ public sealed class FileStorageOptions
 
     /// <summary>The region of tenants that chose none: "local" or another configured region.</summary>
     public string DefaultRegion { get; set; } = Core.Ports.IFileStorage.Local;
+
+    /// <summary>S3-compatible buckets by region name ("eu", "us"), beside the always present "local" region.</summary>
+    public Dictionary<string, S3RegionOptions> Regions { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 }

@@ -54,7 +54,15 @@ public sealed class LocalFileStore(string folder) : IFileStore
     public Task DeleteAsync(string key, CancellationToken ct)
     {
         var path = PathOf(key);
-        File.Delete(path);
+        try
+        {
+            File.Delete(path);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return Task.CompletedTask; // its folder went with the last file in it: deleted already
+        }
+
         // Remove the emptied folders of the secret and the tenant, so the folder does not fill with empty directories.
         for (var dir = Path.GetDirectoryName(path); dir is not null && dir.Length > Folder.Length; dir = Path.GetDirectoryName(dir))
         {
