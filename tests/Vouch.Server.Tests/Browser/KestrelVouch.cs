@@ -75,7 +75,15 @@ internal sealed class KestrelVouch : WebApplicationFactory<Program>
         await using var db = Services.GetRequiredService<IDbContextFactory<VouchDbContext>>().CreateDbContext();
         var envelopes = await db.Secrets.IgnoreQueryFilters().Select(s => s.Envelope).ToListAsync();
         var bodies = await db.OutboundMessages.IgnoreQueryFilters().Select(m => m.TextBody).ToListAsync();
-        return envelopes.Concat(bodies).Any(value => value?.Contains(text, StringComparison.Ordinal) == true);
+        var names = await db.SecretFiles.IgnoreQueryFilters().Select(f => f.Name).ToListAsync();
+        return envelopes.Concat(bodies).Concat(names).Any(value => value?.Contains(text, StringComparison.Ordinal) == true);
+    }
+
+    /// <summary>The sent files in the local file store, as stored.</summary>
+    public List<byte[]> StoredFiles()
+    {
+        var folder = Path.Combine(_data.FullName, "files");
+        return System.IO.Directory.Exists(folder) ? System.IO.Directory.GetFiles(folder, "*", SearchOption.AllDirectories).Select(File.ReadAllBytes).ToList() : [];
     }
 
     public override async ValueTask DisposeAsync()

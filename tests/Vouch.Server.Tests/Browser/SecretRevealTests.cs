@@ -48,6 +48,65 @@ public sealed class SecretRevealTests
     }
 
     [Fact]
+    public async Task Technician_SendsTextAndFiles_WithAPassphrase_BySms_RecipientDownloadsTheSameBytes()
+    {
+        await using var server = new KestrelVouch();
+        var baseUrl = server.Start();
+        var (technician, contactId) = await server.TechnicianWithContactAsync(baseUrl);
+        var report = new byte[1_500_000]; // two chunks in the browser's format
+        new Random(42).NextBytes(report);
+        var notes = System.Text.Encoding.UTF8.GetBytes("Router admin: Ledger-Pelican-77\n");
+        var folder = System.IO.Directory.CreateTempSubdirectory("vouch-upload-");
+        await File.WriteAllBytesAsync(Path.Combine(folder.FullName, "report.bin"), report);
+        await File.WriteAllBytesAsync(Path.Combine(folder.FullName, "router notes.txt"), notes);
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(LocalChromium.Options);
+        await using var desk = await browser.NewContextAsync(baseUrl);
+        var page = await desk.SignedInAsync(technician);
+        await page.GotoAsync($"/contacts/{contactId}");
+        var form = page.Locator("#secret-form");
+        await form.GetByLabel("Secret", new() { Exact = true }).FillAsync("Both files are for the new router.");
+        await form.Locator("#secret-files").SetInputFilesAsync([Path.Combine(folder.FullName, "report.bin"), Path.Combine(folder.FullName, "router notes.txt")]);
+        await Expect(form.GetByLabel("Link works for")).ToHaveValueAsync("1440"); // files have their own default lifetime
+        await form.GetByLabel("Passphrase").FillAsync("blue heron");
+        await form.GetByLabel("Deliver").SelectOptionAsync(new SelectOptionValue { Label = "SMS to +1 415-555-0199" });
+        await form.GetByRole(AriaRole.Button, new() { Name = "Encrypt and send" }).ClickAsync();
+        await Expect(page.Locator("#secret-result")).ToContainTextAsync("Sent to •••0199", new() { Timeout = 15000 });
+
+        // The store holds two ciphertexts; neither they nor any row hold the content or the names.
+        var stored = server.StoredFiles();
+        Assert.Equal(2, stored.Count);
+        Assert.All(stored, bytes => Assert.DoesNotContain("Ledger-Pelican", System.Text.Encoding.Latin1.GetString(bytes), StringComparison.Ordinal));
+        Assert.DoesNotContain(stored, bytes => bytes.AsSpan().IndexOf(report.AsSpan(0, 64)) >= 0);
+        Assert.False(await server.AnyStoredRowContainsAsync("router notes"));
+        Assert.False(await server.AnyStoredRowContainsAsync("new router"));
+
+        var outbox = await desk.NewPageAsync();
+        await outbox.GotoAsync("/outbox");
+        var body = outbox.Locator("tr.outbox-message").First.Locator(".message-body");
+        var link = System.Text.RegularExpressions.Regex.Match(await body.InnerTextAsync(), @"https?://\S+/s/[A-Za-z0-9_-]+#[A-Za-z0-9_-]{43}").Value;
+        Assert.NotEmpty(link);
+
+        await using var recipient = await browser.NewContextAsync(new() { BaseURL = baseUrl, AcceptDownloads = true });
+        var reveal = await recipient.NewPageAsync();
+        await reveal.GotoAsync(link);
+        await Expect(reveal.Locator("#secret-closed")).ToContainTextAsync("It comes with 2 files");
+        await reveal.GetByRole(AriaRole.Button, new() { Name = "Reveal" }).ClickAsync();
+        await reveal.GetByLabel("Passphrase").FillAsync("blue heron");
+        await reveal.GetByRole(AriaRole.Button, new() { Name = "Open" }).ClickAsync();
+        await Expect(reveal.Locator("#secret-text")).ToHaveTextAsync("Both files are for the new router.", new() { Timeout = 15000 });
+        foreach (var (name, expected) in new[] { ("report.bin", report), ("router notes.txt", notes) })
+        {
+            var download = await reveal.RunAndWaitForDownloadAsync(() => reveal.GetByRole(AriaRole.Link, new() { Name = "Download " + name }).ClickAsync());
+            Assert.Equal(name, download.SuggestedFilename);
+            Assert.Equal(expected, await File.ReadAllBytesAsync(await download.PathAsync()));
+        }
+
+        folder.Delete(recursive: true);
+    }
+
+    [Fact]
     public async Task CopiedLink_WithAPassphrase_OpensOnlyWithTheRightOne()
     {
         await using var server = new KestrelVouch();

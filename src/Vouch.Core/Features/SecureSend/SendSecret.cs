@@ -58,8 +58,8 @@ public sealed class SendSecret(VouchDbContext db, Caller caller, CreateSecret cr
         string? destination = null;
         if (delivery != SecretDelivery.Link)
         {
-            // With files the limit is counted when the link actually goes out, after the uploads.
-            var checkedDestination = deliver.Check(contact, delivery, request.Destination, request.Key, profile, countAgainstLimits: files.Count == 0);
+            // With files the link goes out after the uploads (DeliverSecret): the key comes then, and the send counts then.
+            var checkedDestination = deliver.Check(contact, delivery, request.Destination, files.Count == 0 ? request.Key : null, profile, sendingNow: files.Count == 0);
             if (!checkedDestination.Succeeded)
             {
                 return checkedDestination.Failure!;
@@ -159,7 +159,7 @@ public sealed class DeliverSecret(
         }
 
         var profile = await profiles.GetAsync(db, caller.TenantId!.Value, ct);
-        var destination = Check(contact, request.Delivery!.Value, request.Destination, key, profile, countAgainstLimits: true);
+        var destination = Check(contact, request.Delivery!.Value, request.Destination, key, profile, sendingNow: true);
         if (!destination.Succeeded)
         {
             return destination.Failure!;
@@ -177,11 +177,14 @@ public sealed class DeliverSecret(
     internal static Task<Contact?> LoadContactAsync(VouchDbContext db, Guid? contactId, CancellationToken ct) =>
         db.Contacts.AsNoTracking().Include(c => c.Emails).Include(c => c.Phones).SingleOrDefaultAsync(c => c.Id == contactId, ct);
 
-    /// <summary>The destination as stored on the contact, or why not; with <paramref name="countAgainstLimits"/> the send counts against the rate limits.</summary>
-    internal Outcome<string> Check(Contact contact, SecretDelivery delivery, string? given, string? key, TenantProfile profile, bool countAgainstLimits)
+    /// <summary>
+    /// The destination as stored on the contact, or why not. With <paramref name="sendingNow"/> the link goes out now: the
+    /// key is required and the send counts against the rate limits; otherwise only the destination is checked.
+    /// </summary>
+    internal Outcome<string> Check(Contact contact, SecretDelivery delivery, string? given, string? key, TenantProfile profile, bool sendingNow)
     {
         var errors = new FieldErrors();
-        if (!IsKey(key))
+        if (sendingNow && !IsKey(key))
         {
             errors.Add("key", "is required to text or e-mail the link: the 256-bit key, base64url");
         }
@@ -199,7 +202,7 @@ public sealed class DeliverSecret(
             return errors.ToFailure();
         }
 
-        if (countAgainstLimits && limits.TrySend(caller.TenantId!.Value, caller.ActorId?.ToString() ?? caller.ActorName ?? "", destination!) is { } refused)
+        if (sendingNow && limits.TrySend(caller.TenantId!.Value, caller.ActorId?.ToString() ?? caller.ActorName ?? "", destination!) is { } refused)
         {
             return new TooManyRequests(refused.Reason, refused.RetryAfter);
         }
