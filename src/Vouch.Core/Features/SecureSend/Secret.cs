@@ -144,9 +144,6 @@ public sealed class Secret : ITenantOwned
 
     public bool ExpireIfDue(DateTime now) => State == SecretState.Active && now >= ExpiresAt && End(SecretState.Expired, ExpiresAt);
 
-    /// <summary>When the sweep may delete the secret and its files: at once, or after the last reveal's download window.</summary>
-    public bool IsOverAt(DateTime now) => State != SecretState.Active && !(DownloadsUntil > now);
-
     private bool End(SecretState state, DateTime now)
     {
         State = state;
