@@ -1,14 +1,18 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Vouch.Core;
+using Vouch.Core.Features.Directory;
+using Vouch.Core.Features.SecureSend;
 using Vouch.Core.Features.Tenancy;
 using Vouch.Core.Features.Tickets;
+using Vouch.Server.Features.SecureSend;
 using Vouch.Server.Features.Shared;
 
 namespace Vouch.Server.Features.Tickets;
 
 /// <summary>One ticket: its facts, a form to change status, priority and assignee, and its notes with a form to add one.</summary>
-public sealed class TicketDetailModel(GetTicket getTicket, GetTicketSettings getSettings, ListMembers listMembers) : PageModel
+public sealed class TicketDetailModel(GetTicket getTicket, GetTicketSettings getSettings, ListMembers listMembers, GetContact getContact, GetSecretSettings getSecretSettings)
+    : PageModel
 {
     public const string NotePrefix = "Note";
     public const string ChangePrefix = "Change";
@@ -18,6 +22,9 @@ public sealed class TicketDetailModel(GetTicket getTicket, GetTicketSettings get
     public IReadOnlyList<TicketStatusDefinition> Statuses { get; private set; } = [];
 
     public IReadOnlyList<MemberView> Members { get; private set; } = [];
+
+    /// <summary>"Send a secret" to the ticket's contact, noted on this ticket; null when the ticket names no contact.</summary>
+    public SendSecretPanel? SecretPanel { get; private set; }
 
     [BindProperty]
     public NoteForm Note { get; set; } = new();
@@ -100,6 +107,12 @@ public sealed class TicketDetailModel(GetTicket getTicket, GetTicketSettings get
         Detail = found.Value!;
         Statuses = (await getSettings.HandleAsync(ct)).Statuses;
         Members = (await listMembers.HandleAsync(ct)).Where(m => m.Role != MemberRole.Inactive || m.Id == Detail.Ticket.AssigneeId).ToList();
+        if (Detail.Ticket.ContactId is { } contactId && (await getContact.HandleAsync(contactId, ct)).Value is { } contact)
+        {
+            var defaults = await getSecretSettings.HandleAsync(ct);
+            SecretPanel = new SendSecretPanel(contact, defaults, defaults.LockedForTechnicians && !SignedInMember.CanConfigure(User), Detail.Ticket.Reference);
+        }
+
         return true;
     }
 }

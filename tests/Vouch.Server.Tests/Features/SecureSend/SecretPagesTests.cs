@@ -108,6 +108,32 @@ public sealed class SecretPagesTests(SqliteVouch factory) : IClassFixture<Sqlite
         Assert.Equal("/forbidden", forbidden.Headers.Location?.AbsolutePath);
     }
 
+    [Fact]
+    public async Task TicketPage_OffersTheFormForItsContact_AndTheSecretIsNotedOnThatTicket()
+    {
+        var (tenant, contact, _) = await factory.TenantWithVerificationNumberAsync();
+        var tess = await factory.SignedInAsync(await tenant.AddMemberAsync("technician"));
+        var ticket = await (await tenant.Api.PostJsonAsync("/api/v1/tickets", new { companyId = contact.CompanyId, contactId = contact.Id, summary = "Laptop password" }))
+            .ReadAsync<Vouch.Core.Features.Tickets.TicketView>(HttpStatusCode.Created);
+        var withoutContact = await (await tenant.Api.PostJsonAsync("/api/v1/tickets", new { companyId = contact.CompanyId, summary = "Printer" }))
+            .ReadAsync<Vouch.Core.Features.Tickets.TicketView>(HttpStatusCode.Created);
+        var ticketPage = $"/tickets/{ticket.Id}";
+
+        var html = await (await tess.GetAsync(ticketPage)).Content.ReadAsStringAsync();
+        var answer = await tess.SubmitAsync(ticketPage, $"/contacts/{contact.Id}?handler=Secret", new()
+        {
+            ["Envelope"] = SecretEnvelope.Seal("laptop: 1234").Envelope, ["Delivery"] = "link", ["TicketReference"] = ticket.Reference,
+        });
+
+        Assert.Contains($"Send a secret to {contact.FirstName} {contact.LastName}", html, StringComparison.Ordinal);
+        Assert.Contains($"name=\"TicketReference\" size=\"10\" autocomplete=\"off\" value=\"{ticket.Reference}\"", html, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Equal(ticket.Reference, (await StoredAsync(tenant.Id)).Single().TicketReference);
+        var notes = (await (await tenant.Api.GetAsync($"/api/v1/tickets/{ticket.Id}")).ReadAsync<Vouch.Core.Features.Tickets.TicketDetailView>()).Notes;
+        Assert.Contains(notes, n => n.Body.StartsWith("Secure message created by", StringComparison.Ordinal));
+        Assert.DoesNotContain("secret-form", await (await tess.GetAsync($"/tickets/{withoutContact.Id}")).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     private async Task<List<Secret>> StoredAsync(Guid tenantId)
     {
         await using var db = factory.Services.GetRequiredService<IDbContextFactory<VouchDbContext>>().CreateDbContext();
