@@ -769,6 +769,9 @@ namespace Vouch.Data.Postgres.Migrations
                         .HasMaxLength(2048)
                         .HasColumnType("character varying(2048)");
 
+                    b.Property<int>("Position")
+                        .HasColumnType("integer");
+
                     b.Property<Guid>("SecretId")
                         .HasColumnType("uuid");
 

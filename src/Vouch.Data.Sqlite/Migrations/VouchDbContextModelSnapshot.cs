@@ -760,6 +760,9 @@ namespace Vouch.Data.Sqlite.Migrations
                         .HasMaxLength(2048)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid>("SecretId")
                         .HasColumnType("TEXT");
 

@@ -15,11 +15,12 @@ public sealed class SecretFile : ITenantOwned
     {
     }
 
-    public SecretFile(Guid id, Guid tenantId, Guid secretId, string name, long length)
+    public SecretFile(Guid id, Guid tenantId, Guid secretId, int position, string name, long length)
     {
         Id = id;
         TenantId = tenantId;
         SecretId = secretId;
+        Position = position;
         Name = name;
         Length = length;
     }
@@ -29,6 +30,9 @@ public sealed class SecretFile : ITenantOwned
     public Guid TenantId { get; set; }
 
     public Guid SecretId { get; private set; }
+
+    /// <summary>Its place in the order the sender declared the files (ids made in the same millisecond do not sort in order).</summary>
+    public int Position { get; private set; }
 
     public string Name { get; private set; } = "";
 

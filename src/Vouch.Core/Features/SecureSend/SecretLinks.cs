@@ -76,7 +76,7 @@ public sealed class SecretLinks(VouchDbContext db, Caller caller, AuditLog audit
             return new RevealedSecret(envelope, [], null);
         }
 
-        var files = await db.SecretFiles.IgnoreQueryFilters().AsNoTracking().Where(f => f.SecretId == secret.Id).OrderBy(f => f.Id)
+        var files = await db.SecretFiles.IgnoreQueryFilters().AsNoTracking().Where(f => f.SecretId == secret.Id).OrderBy(f => f.Position)
             .Select(f => new RevealedFile(f.Id, f.Name, f.Length)).ToListAsync(ct);
         return new RevealedSecret(envelope, files, SecretFileGrants.Issue(secret, secret.DownloadsUntil!.Value));
     }

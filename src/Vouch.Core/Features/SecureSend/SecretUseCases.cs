@@ -53,7 +53,7 @@ public static class SecretTokens
 
     public static SecretView View(Secret s, IEnumerable<SecretFile> files) => new(s.Id, s.State, s.SingleUse, s.CreatedAt, s.ExpiresAt, s.ContactId, s.Label,
         s.TicketReference, s.CreatedByName, s.Reveals, s.LastRevealedAt, s.EndedAt,
-        files.OrderBy(f => f.Id).Select(f => new SecretFileView(f.Id, f.Length, f.UploadedAt is not null)).ToList());
+        files.OrderBy(f => f.Position).Select(f => new SecretFileView(f.Id, f.Length, f.UploadedAt is not null)).ToList());
 }
 
 public sealed class CreateSecret(VouchDbContext db, Caller caller, AuditLog audit, TimeProvider clock, IPublicAddress publicAddress, ITicketDesk desk, IFileStorage storage)
@@ -157,7 +157,7 @@ public sealed class CreateSecret(VouchDbContext db, Caller caller, AuditLog audi
         var secret = new Secret(Guid.CreateVersion7(now), caller.TenantId!.Value, SecretTokens.Hash(token), envelope, singleUse,
             now.UtcDateTime, TimeSpan.FromMinutes(lifetime), request.ContactId, label, caller.Kind, caller.ActorId, caller.ActorName ?? "", ticket);
         db.Secrets.Add(secret);
-        var stored = files.Select(f => new SecretFile(Guid.CreateVersion7(now), secret.TenantId, secret.Id, f.Name!, f.Length!.Value)).ToList();
+        var stored = files.Select((f, i) => new SecretFile(Guid.CreateVersion7(now), secret.TenantId, secret.Id, i, f.Name!, f.Length!.Value)).ToList();
         if (stored.Count > 0)
         {
             secret.ExpectFiles(stored.Count, region!);

@@ -12,7 +12,7 @@ using Vouch.Core.Storage;
 namespace Vouch.Data.Sqlite.Migrations
 {
     [DbContext(typeof(VouchDbContext))]
-    [Migration("20261124225147_Initial")]
+    [Migration("20261124231122_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -762,6 +762,9 @@ namespace Vouch.Data.Sqlite.Migrations
                         .IsRequired()
                         .HasMaxLength(2048)
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
 
                     b.Property<Guid>("SecretId")
                         .HasColumnType("TEXT");

@@ -13,7 +13,7 @@ using Vouch.Core.Storage;
 namespace Vouch.Data.Postgres.Migrations
 {
     [DbContext(typeof(VouchDbContext))]
-    [Migration("20261124225154_Initial")]
+    [Migration("20261124231128_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -771,6 +771,9 @@ namespace Vouch.Data.Postgres.Migrations
                         .IsRequired()
                         .HasMaxLength(2048)
                         .HasColumnType("character varying(2048)");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer");
 
                     b.Property<Guid>("SecretId")
                         .HasColumnType("uuid");
