@@ -73,6 +73,28 @@ public static class SecretEnvelope
         var linkKey = RandomNumberGenerator.GetBytes(32);
         var salt = passphrase is null ? null : RandomNumberGenerator.GetBytes(SaltBytes);
         var key = salt is null ? (byte[])linkKey.Clone() : Derive(passphrase!, linkKey, salt, PassphraseIterations);
+        var (iv, sealedBytes) = Encrypt(key, plaintext);
+        CryptographicOperations.ZeroMemory(key);
+        var envelope = salt is null
+            ? JsonSerializer.Serialize(new { v = 1, iv = Base64Url(iv), ct = Base64Url(sealedBytes) })
+            : JsonSerializer.Serialize(new { v = 1, iv = Base64Url(iv), ct = Base64Url(sealedBytes), pw = new { salt = Base64Url(salt), iter = PassphraseIterations } });
+        var encodedKey = Base64Url(linkKey);
+        CryptographicOperations.ZeroMemory(linkKey);
+        return (envelope, encodedKey);
+    }
+
+    /// <summary>
+    /// An envelope without "pw" under a key already in hand: how a sender's browser seals the files' names with the
+    /// secret's (possibly passphrase-derived) key. For tests and scripts.
+    /// </summary>
+    public static string SealWith(byte[] key, string plaintext)
+    {
+        var (iv, sealedBytes) = Encrypt(key, plaintext);
+        return JsonSerializer.Serialize(new { v = 1, iv = Base64Url(iv), ct = Base64Url(sealedBytes) });
+    }
+
+    private static (byte[] Iv, byte[] Sealed) Encrypt(byte[] key, string plaintext)
+    {
         var iv = RandomNumberGenerator.GetBytes(IvBytes);
         var plain = Encoding.UTF8.GetBytes(plaintext);
         var sealedBytes = new byte[plain.Length + TagBytes];
@@ -82,13 +104,7 @@ public static class SecretEnvelope
         }
 
         CryptographicOperations.ZeroMemory(plain);
-        CryptographicOperations.ZeroMemory(key);
-        var envelope = salt is null
-            ? JsonSerializer.Serialize(new { v = 1, iv = Base64Url(iv), ct = Base64Url(sealedBytes) })
-            : JsonSerializer.Serialize(new { v = 1, iv = Base64Url(iv), ct = Base64Url(sealedBytes), pw = new { salt = Base64Url(salt), iter = PassphraseIterations } });
-        var encodedKey = Base64Url(linkKey);
-        CryptographicOperations.ZeroMemory(linkKey);
-        return (envelope, encodedKey);
+        return (iv, sealedBytes);
     }
 
     /// <summary>Decrypts an envelope with its key: for tests and the command line, never for a request.</summary>

@@ -215,22 +215,12 @@ public abstract class SecretFilesApiTests<TFactory>(TFactory factory) where TFac
         var (envelope, linkKey) = SecretEnvelope.Seal("the files you asked for");
         var key = SecretEnvelope.FromBase64Url(linkKey);
         var ciphertexts = files.Select(f => SecretFileCipher.Encrypt(f, key, SecretFileCipher.MinChunkBytes)).ToArray();
-        var names = files.Select(_ => SealWith(key, "{\"name\":\"payroll.csv\"}")).ToArray();
+        var names = files.Select(_ => SecretEnvelope.SealWith(key, "{\"name\":\"payroll.csv\"}")).ToArray();
         var created = await (await tenant.Api.PostJsonAsync("/api/v1/secrets", new
         {
             envelope, singleUse, lifetimeMinutes, contactId, files = ciphertexts.Select((c, i) => new { name = names[i], length = c.Length }),
         })).ReadAsync<CreatedSecret>(HttpStatusCode.Created);
         return new Sent(created, key, ciphertexts);
-    }
-
-    private static string SealWith(byte[] key, string text)
-    {
-        var iv = System.Security.Cryptography.RandomNumberGenerator.GetBytes(12);
-        var plain = Encoding.UTF8.GetBytes(text);
-        var sealedBytes = new byte[plain.Length + 16];
-        using var aes = new System.Security.Cryptography.AesGcm(key, 16);
-        aes.Encrypt(iv, plain, sealedBytes.AsSpan(0, plain.Length), sealedBytes.AsSpan(plain.Length));
-        return JsonSerializer.Serialize(new { v = 1, iv = SecretEnvelope.Base64Url(iv), ct = SecretEnvelope.Base64Url(sealedBytes) });
     }
 
     private static Task<HttpResponseMessage> UploadAsync(TestTenant tenant, Guid secretId, Guid fileId, byte[] body)
