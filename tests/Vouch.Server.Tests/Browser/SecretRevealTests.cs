@@ -12,16 +12,11 @@ public sealed class SecretRevealTests
     [Fact]
     public async Task Technician_SendsASecretBySms_FromTheContactPage_RecipientRevealsTheSameText()
     {
-        await using var server = new KestrelVouch();
-        var baseUrl = server.Start();
-        var (technician, contactId) = await server.TechnicianWithContactAsync(baseUrl);
+        await using var desk = await SignedInDesk.OpenAsync();
         const string secret = "Temporary password: Winter-Lantern-42!";
 
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(LocalChromium.Options);
-        await using var desk = await browser.NewContextAsync(baseUrl);
-        var page = await desk.SignedInAsync(technician);
-        await page.GotoAsync($"/contacts/{contactId}");
+        var page = desk.Page;
+        await page.GotoAsync($"/contacts/{desk.ContactId}");
         var form = page.Locator("#secret-form");
         await form.GetByLabel("Secret", new() { Exact = true }).FillAsync(secret);
         await form.GetByLabel("Deliver").SelectOptionAsync(new SelectOptionValue { Label = "SMS to +1 415-555-0199" });
@@ -31,16 +26,16 @@ public sealed class SecretRevealTests
         await Expect(form.GetByLabel("Secret", new() { Exact = true })).ToHaveValueAsync("");
 
         // The text message carries the link with its key; Vouch's own rows never held the secret.
-        var outbox = await desk.NewPageAsync();
+        var outbox = await desk.Context.NewPageAsync();
         await outbox.GotoAsync("/outbox");
         var body = outbox.Locator("tr.outbox-message").First.Locator(".message-body");
         await Expect(body).ToContainTextAsync("/s/");
         var link = System.Text.RegularExpressions.Regex.Match(await body.InnerTextAsync(), @"https?://\S+/s/[A-Za-z0-9_-]+#[A-Za-z0-9_-]{43}").Value;
         Assert.NotEmpty(link);
         Assert.DoesNotContain("Winter-Lantern", await body.InnerTextAsync(), StringComparison.Ordinal);
-        Assert.False(await server.AnyStoredRowContainsAsync("Winter-Lantern"));
+        Assert.False(await desk.Server.AnyStoredRowContainsAsync("Winter-Lantern"));
 
-        await using var recipient = await browser.NewContextAsync(baseUrl);
+        await using var recipient = await desk.Browser.NewContextAsync(desk.BaseUrl);
         var reveal = await recipient.NewPageAsync();
         await reveal.GotoAsync(link);
         await reveal.GetByRole(AriaRole.Button, new() { Name = "Reveal" }).ClickAsync();
@@ -50,9 +45,7 @@ public sealed class SecretRevealTests
     [Fact]
     public async Task Technician_SendsTextAndFiles_WithAPassphrase_BySms_RecipientDownloadsTheSameBytes()
     {
-        await using var server = new KestrelVouch();
-        var baseUrl = server.Start();
-        var (technician, contactId) = await server.TechnicianWithContactAsync(baseUrl);
+        await using var desk = await SignedInDesk.OpenAsync();
         var report = new byte[1_500_000]; // two chunks in the browser's format
         new Random(42).NextBytes(report);
         var notes = System.Text.Encoding.UTF8.GetBytes("Router admin: Ledger-Pelican-77\n");
@@ -60,11 +53,8 @@ public sealed class SecretRevealTests
         await File.WriteAllBytesAsync(Path.Combine(folder.FullName, "report.bin"), report);
         await File.WriteAllBytesAsync(Path.Combine(folder.FullName, "router notes.txt"), notes);
 
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(LocalChromium.Options);
-        await using var desk = await browser.NewContextAsync(baseUrl);
-        var page = await desk.SignedInAsync(technician);
-        await page.GotoAsync($"/contacts/{contactId}");
+        var page = desk.Page;
+        await page.GotoAsync($"/contacts/{desk.ContactId}");
         var form = page.Locator("#secret-form");
         await form.GetByLabel("Secret", new() { Exact = true }).FillAsync("Both files are for the new router.");
         await form.Locator("#secret-files").SetInputFilesAsync([Path.Combine(folder.FullName, "report.bin"), Path.Combine(folder.FullName, "router notes.txt")]);
@@ -75,20 +65,20 @@ public sealed class SecretRevealTests
         await Expect(page.Locator("#secret-result")).ToContainTextAsync("Sent to •••0199", new() { Timeout = 15000 });
 
         // The store holds two ciphertexts; neither they nor any row hold the content or the names.
-        var stored = server.StoredFiles();
+        var stored = desk.Server.StoredFiles();
         Assert.Equal(2, stored.Count);
         Assert.All(stored, bytes => Assert.DoesNotContain("Ledger-Pelican", System.Text.Encoding.Latin1.GetString(bytes), StringComparison.Ordinal));
         Assert.DoesNotContain(stored, bytes => bytes.AsSpan().IndexOf(report.AsSpan(0, 64)) >= 0);
-        Assert.False(await server.AnyStoredRowContainsAsync("router notes"));
-        Assert.False(await server.AnyStoredRowContainsAsync("new router"));
+        Assert.False(await desk.Server.AnyStoredRowContainsAsync("router notes"));
+        Assert.False(await desk.Server.AnyStoredRowContainsAsync("new router"));
 
-        var outbox = await desk.NewPageAsync();
+        var outbox = await desk.Context.NewPageAsync();
         await outbox.GotoAsync("/outbox");
         var body = outbox.Locator("tr.outbox-message").First.Locator(".message-body");
         var link = System.Text.RegularExpressions.Regex.Match(await body.InnerTextAsync(), @"https?://\S+/s/[A-Za-z0-9_-]+#[A-Za-z0-9_-]{43}").Value;
         Assert.NotEmpty(link);
 
-        await using var recipient = await browser.NewContextAsync(new() { BaseURL = baseUrl, AcceptDownloads = true });
+        await using var recipient = await desk.Browser.NewContextAsync(new() { BaseURL = desk.BaseUrl, AcceptDownloads = true });
         var reveal = await recipient.NewPageAsync();
         await reveal.GotoAsync(link);
         await Expect(reveal.Locator("#secret-closed")).ToContainTextAsync("It comes with 2 files");
@@ -109,24 +99,18 @@ public sealed class SecretRevealTests
     [Fact]
     public async Task CopiedLink_WithAPassphrase_OpensOnlyWithTheRightOne()
     {
-        await using var server = new KestrelVouch();
-        var baseUrl = server.Start();
-        var (technician, contactId) = await server.TechnicianWithContactAsync(baseUrl);
-
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(LocalChromium.Options);
-        await using var desk = await browser.NewContextAsync(baseUrl);
-        var page = await desk.SignedInAsync(technician);
-        await page.GotoAsync($"/contacts/{contactId}");
+        await using var desk = await SignedInDesk.OpenAsync();
+        var page = desk.Page;
+        await page.GotoAsync($"/contacts/{desk.ContactId}");
         var form = page.Locator("#secret-form");
         await form.GetByLabel("Secret", new() { Exact = true }).FillAsync("BitLocker recovery key 123456-654321");
         await form.GetByLabel("Passphrase").FillAsync("blue heron");
         await form.GetByRole(AriaRole.Button, new() { Name = "Encrypt and send" }).ClickAsync();
         var link = page.GetByLabel("Secret link");
         await Expect(link).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("/s/[A-Za-z0-9_-]+#[A-Za-z0-9_-]{43}$"));
-        Assert.False(await server.AnyStoredRowContainsAsync("heron"));
+        Assert.False(await desk.Server.AnyStoredRowContainsAsync("heron"));
 
-        await using var recipient = await browser.NewContextAsync(baseUrl);
+        await using var recipient = await desk.Browser.NewContextAsync(desk.BaseUrl);
         var reveal = await recipient.NewPageAsync();
         await reveal.GotoAsync(await link.InputValueAsync());
         await reveal.GetByRole(AriaRole.Button, new() { Name = "Reveal" }).ClickAsync();

@@ -12,15 +12,9 @@ public sealed partial class VerificationJourneyTests
     [Fact]
     public async Task EmailLink_ContactPressesValidate_ShieldTurnsGreenWithoutReload()
     {
-        await using var server = new KestrelVouch();
-        var baseUrl = server.Start();
-        var (technician, contactId) = await server.TechnicianWithContactAsync(baseUrl);
-
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(LocalChromium.Options);
-        await using var desk = await browser.NewContextAsync(baseUrl);
-        var page = await desk.SignedInAsync(technician);
-        await page.GotoAsync($"/contacts/{contactId}");
+        await using var desk = await SignedInDesk.OpenAsync();
+        var page = desk.Page;
+        await page.GotoAsync($"/contacts/{desk.ContactId}");
         var shield = page.Locator("#shield");
         await Expect(shield).ToHaveAttributeAsync("data-shield", "none");
         await Expect(shield).ToContainTextAsync("Not verified");
@@ -35,7 +29,7 @@ public sealed partial class VerificationJourneyTests
         await page.EvaluateAsync("() => { window.notReloaded = true; }");
 
         // The technician reads the link from the outbox in another tab (a new install has no real e-mail provider).
-        var outbox = await desk.NewPageAsync();
+        var outbox = await desk.Context.NewPageAsync();
         await outbox.GotoAsync("/outbox");
         await Expect(outbox.GetByText("Development outbox: not for production.")).ToBeVisibleAsync();
         var body = outbox.Locator("tr.outbox-message").First.Locator(".message-body");
@@ -43,7 +37,7 @@ public sealed partial class VerificationJourneyTests
         var link = Verifications.LinkPattern().Match(await body.InnerTextAsync()).Value;
 
         // The caller opens it in their own browser, without the technician's cookies.
-        await using var caller = await browser.NewContextAsync(baseUrl);
+        await using var caller = await desk.Browser.NewContextAsync(desk.BaseUrl);
         var linkPage = await caller.NewPageAsync();
         await linkPage.GotoAsync(link);
         await Expect(linkPage.GetByRole(AriaRole.Heading, new() { Name = "Confirm it is you" })).ToBeVisibleAsync();
@@ -56,7 +50,7 @@ public sealed partial class VerificationJourneyTests
         await Expect(page.Locator(".pending .pending-status")).ToHaveTextAsync("verified");
         Assert.True(await page.EvaluateAsync<bool>("() => window.notReloaded === true"));
 
-        // A reload tells the same story from the server.
+        // A reload tells the same story from the desk.Server.
         await page.ReloadAsync();
         await Expect(shield).ToHaveAttributeAsync("data-shield", "verified");
         await Expect(shield.Locator(".shield-detail")).ToHaveTextAsync(new Regex(@"until \d\d:\d\d UTC by the contact via e-mail link"));
@@ -69,22 +63,16 @@ public sealed partial class VerificationJourneyTests
     [Fact]
     public async Task SmsCode_WrongThenRightCode_CountsDownThenVerifies()
     {
-        await using var server = new KestrelVouch();
-        var baseUrl = server.Start();
-        var (technician, contactId) = await server.TechnicianWithContactAsync(baseUrl);
-
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(LocalChromium.Options);
-        await using var desk = await browser.NewContextAsync(baseUrl);
-        var page = await desk.SignedInAsync(technician);
-        await page.GotoAsync($"/contacts/{contactId}");
+        await using var desk = await SignedInDesk.OpenAsync();
+        var page = desk.Page;
+        await page.GotoAsync($"/contacts/{desk.ContactId}");
 
         await page.GetByLabel("Ticket reference").FillAsync("T-1");
         await page.GetByRole(AriaRole.Button, new() { Name = "Send code (SMS)", Exact = true }).ClickAsync();
         await Expect(page.GetByText("Sent SMS code to •••0199")).ToBeVisibleAsync();
         await Expect(page.Locator("#shield")).ToHaveAttributeAsync("data-shield", "pending");
 
-        var outbox = await desk.NewPageAsync();
+        var outbox = await desk.Context.NewPageAsync();
         await outbox.GotoAsync("/outbox");
         var body = outbox.Locator("tr.outbox-message").First.Locator(".message-body");
         await Expect(body).ToContainTextAsync(new Regex(@"\d{6}"));
