@@ -44,7 +44,7 @@ internal sealed record CreatedSecret(Guid Id, Uri Link, byte[] Key, byte[] Conte
 /// A text secret encrypted end to end, as the technician's browser does it (src/Vouch.Core/Features/SecureSend/SecretEnvelope.cs):
 /// random text of <c>--bytes</c> UTF-8 bytes (base64 characters of random bytes), AES-256-GCM under a fresh 32-byte key
 /// with a 96-bit IV, sent as the envelope <c>{"v":1,"iv":…,"ct":…}</c> (<c>ct</c> = ciphertext + 16-byte tag, base64url);
-/// the key goes only into the link's fragment.
+/// the key goes only into the link's fragment. Reveal hands the envelope back in <c>{"envelope":…,"files":[],"grant":null}</c>.
 /// </summary>
 internal sealed class TextSecrets(LoadOptions options) : Scenario
 {
@@ -91,7 +91,14 @@ internal sealed class TextSecrets(LoadOptions options) : Scenario
         byte[] plain;
         try
         {
-            var envelope = JsonSerializer.Deserialize(body, SecretsJson.Default.EnvelopeDto)!;
+            // Reveal answers {"envelope": "<the envelope as sent>", "files": [], "grant": null}.
+            var revealed = JsonSerializer.Deserialize(body, SecretsJson.Default.RevealDto)!;
+            if (revealed.Files is { Count: > 0 })
+            {
+                return "reveal:unexpected-files";
+            }
+
+            var envelope = JsonSerializer.Deserialize(revealed.Envelope, SecretsJson.Default.EnvelopeDto)!;
             var sealedBytes = FromBase64Url(envelope.Ct);
             plain = new byte[sealedBytes.Length - TagBytes];
             using var aes = new AesGcm(FromBase64Url(secret.Link.Fragment[1..]), TagBytes);
@@ -118,6 +125,10 @@ internal sealed record CreatedDto(SecretDto? Secret, string? Link);
 
 internal sealed record EnvelopeDto(int V, string Iv, string Ct);
 
+internal sealed record RevealedFileDto(Guid Id, string Name, long Length);
+
+internal sealed record RevealDto(string Envelope, List<RevealedFileDto>? Files, string? Grant);
+
 internal sealed record AuditEntryDto(long Sequence, string? Action, string? TargetId);
 
 internal sealed record AuditPageDto(List<AuditEntryDto> Items);
@@ -127,6 +138,7 @@ internal sealed record AuditPageDto(List<AuditEntryDto> Items);
 [JsonSerializable(typeof(CreatedDto))]
 [JsonSerializable(typeof(SecretDto))]
 [JsonSerializable(typeof(EnvelopeDto))]
+[JsonSerializable(typeof(RevealDto))]
 [JsonSerializable(typeof(AuditPageDto))]
 [JsonSerializable(typeof(AuditEntryDto))]
 internal sealed partial class SecretsJson : JsonSerializerContext;
