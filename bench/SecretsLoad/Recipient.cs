@@ -49,6 +49,17 @@ internal sealed partial class Recipient : IDisposable
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
+    /// <summary>
+    /// Fetches a revealed secret's file as secret.js does: <c>GET /s/{token}?handler=File&amp;fileId=…</c> with the grant of
+    /// the Reveal answer in <c>X-Secret-Grant</c>. Answers once the headers are in; the caller reads the body as a stream.
+    /// </summary>
+    public async Task<HttpResponseMessage> GetFileAsync(Uri link, Guid fileId, string grant, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(link.GetLeftPart(UriPartial.Path) + $"?handler=File&fileId={fileId}"));
+        request.Headers.Add("X-Secret-Grant", grant);
+        return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+    }
+
     public void Dispose() => _http.Dispose();
 
     [GeneratedRegex("""<form\b[^>]*\bid="reveal"[^>]*\baction="(?<action>[^"]*)"|<form\b[^>]*\baction="(?<action>[^"]*)"[^>]*\bid="reveal"[^>]*>""")]

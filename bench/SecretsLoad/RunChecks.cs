@@ -103,6 +103,9 @@ internal sealed class RunChecks(Uri baseUrl, string apiKey, int secondRevealEver
             $"{other.Count} otherwise" + string.Concat(other.Take(3).Select(o => "; " + o)));
     }
 
+    /// <summary>One more CHECK line, from a scenario's or the run's own checks.</summary>
+    public void Add(string name, bool ok, string detail) => Check(name, ok, detail);
+
     private void Check(string name, bool ok, string detail)
     {
         Failed |= !ok;
