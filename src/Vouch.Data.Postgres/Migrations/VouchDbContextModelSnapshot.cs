@@ -778,6 +778,12 @@ namespace Vouch.Data.Postgres.Migrations
                     b.Property<Guid>("TenantId")
                         .HasColumnType("uuid");
 
+                    b.Property<Guid?>("UploadClaim")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("UploadClaimedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTime?>("UploadedAt")
                         .HasColumnType("timestamp with time zone");
 

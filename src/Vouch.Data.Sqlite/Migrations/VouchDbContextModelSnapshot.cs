@@ -769,6 +769,12 @@ namespace Vouch.Data.Sqlite.Migrations
                     b.Property<Guid>("TenantId")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("UploadClaim")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("UploadClaimedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("UploadedAt")
                         .HasColumnType("TEXT");
 

@@ -41,6 +41,17 @@ public sealed class SecretFile : ITenantOwned
 
     public DateTime? UploadedAt { get; private set; }
 
+    /// <summary>
+    /// The upload in progress, taken before any byte is stored, so two uploads of the same file cannot both write it;
+    /// released when that upload fails, and taken over only when older than <see cref="UploadClaimTimeout"/> (a server
+    /// stopped mid-upload).
+    /// </summary>
+    public Guid? UploadClaim { get; private set; }
+
+    public DateTime? UploadClaimedAt { get; private set; }
+
+    public static readonly TimeSpan UploadClaimTimeout = TimeSpan.FromHours(1);
+
     /// <summary>Where its ciphertext is, within the secret's file region.</summary>
     public static string StorageKey(Guid tenantId, Guid secretId, Guid fileId) => $"{tenantId:N}/{secretId:N}/{fileId:N}";
 

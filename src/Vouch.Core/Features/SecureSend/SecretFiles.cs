@@ -83,31 +83,62 @@ public sealed class UploadSecretFile(VouchDbContext db, IFileStorage storage, Ti
             return new Conflict("id", $"the file region {secret.FileRegion} is no longer configured on this server");
         }
 
-        var key = file.StorageKey();
+        var claim = Guid.NewGuid();
+        if (!await ClaimAsync(fileId, claim, now, ct))
+        {
+            return new Conflict("fileId", "this file is already uploaded or being uploaded; a sent file cannot be replaced");
+        }
+
+        var uploaded = false;
         try
         {
-            await store.WriteAsync(key, new ExactLengthStream(content, file.Length), file.Length, ct);
-        }
-        catch (InvalidDataException)
-        {
-            return Invalid($"must be exactly {file.Length} bytes, as declared when the secret was created");
-        }
-
-        using (await db.WriteSlotAsync(ct))
-        {
-            var marked = await db.SecretFiles.Where(f => f.Id == fileId && f.UploadedAt == null)
-                .ExecuteUpdateAsync(u => u.SetProperty(f => f.UploadedAt, now), ct);
-            if (marked == 0)
+            try
             {
-                return new Conflict("fileId", "this file is already uploaded; a sent file cannot be replaced");
+                await store.WriteAsync(file.StorageKey(), new ExactLengthStream(content, file.Length), file.Length, ct);
+            }
+            catch (InvalidDataException)
+            {
+                return Invalid($"must be exactly {file.Length} bytes, as declared when the secret was created");
             }
 
-            // Counted rather than decremented: concurrent uploads of a secret's files each leave the right number behind.
-            await db.Secrets.Where(s => s.Id == secretId).ExecuteUpdateAsync(
-                u => u.SetProperty(s => s.FilesPending, s => db.SecretFiles.Count(f => f.SecretId == s.Id && f.UploadedAt == null)), ct);
+            using (await db.WriteSlotAsync(ct))
+            {
+                await db.SecretFiles.Where(f => f.Id == fileId && f.UploadClaim == claim)
+                    .ExecuteUpdateAsync(u => u.SetProperty(f => f.UploadedAt, now), ct);
+
+                // Counted rather than decremented: concurrent uploads of a secret's files each leave the right number behind.
+                await db.Secrets.Where(s => s.Id == secretId).ExecuteUpdateAsync(
+                    u => u.SetProperty(s => s.FilesPending, s => db.SecretFiles.Count(f => f.SecretId == s.Id && f.UploadedAt == null)), ct);
+            }
+
+            uploaded = true;
+        }
+        finally
+        {
+            if (!uploaded)
+            {
+                // Failed or cut short (the sender may retry at once): let the next upload of this file go ahead.
+                using (await db.WriteSlotAsync(CancellationToken.None))
+                {
+                    await db.SecretFiles.Where(f => f.Id == fileId && f.UploadClaim == claim)
+                        .ExecuteUpdateAsync(u => u.SetProperty(f => f.UploadClaim, (Guid?)null), CancellationToken.None);
+                }
+            }
         }
 
         return new SecretFileView(file.Id, file.Length, true);
+    }
+
+    /// <summary>Takes the file's upload for this request; false when it is uploaded already or another upload holds it.</summary>
+    private async Task<bool> ClaimAsync(Guid fileId, Guid claim, DateTime now, CancellationToken ct)
+    {
+        var stale = now - SecretFile.UploadClaimTimeout;
+        using (await db.WriteSlotAsync(ct))
+        {
+            return await db.SecretFiles
+                .Where(f => f.Id == fileId && f.UploadedAt == null && (f.UploadClaim == null || f.UploadClaimedAt < stale))
+                .ExecuteUpdateAsync(u => u.SetProperty(f => f.UploadClaim, claim).SetProperty(f => f.UploadClaimedAt, now), ct) == 1;
+        }
     }
 
     private static Invalid Invalid(string reason)

@@ -77,6 +77,45 @@ public abstract class SecretFilesApiTests<TFactory>(TFactory factory) where TFac
     }
 
     [Fact]
+    public async Task TwoUploadsOfTheSameFile_OneHoldsIt_TheOtherIsRefused_AndTheStoredBytesAreTheWinners()
+    {
+        var tenant = await factory.CreateTenantAsync("Files " + Guid.NewGuid().ToString("N")[..8]);
+        var sent = await CreateAsync(tenant, new[] { new byte[200_000] });
+        var (id, fileId) = (sent.Created.Secret.Id, sent.Created.Secret.Files[0].Id);
+        var mine = sent.Ciphertexts[0];
+        var other = SecretFileCipher.Encrypt(new byte[200_000], sent.Key, SecretFileCipher.MinChunkBytes);
+        var halfway = new TaskCompletionSource();
+        var goOn = new TaskCompletionSource();
+        var slow = new PausingContent(mine, halfway, goOn.Task);
+
+        var first = tenant.Api.PutAsync($"/api/v1/secrets/{id}/files/{fileId}", slow);
+        await halfway.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await WaitForClaimAsync(fileId);
+        var second = await UploadAsync(tenant, id, fileId, other);
+        goOn.SetResult();
+
+        Assert.Contains("being uploaded", (await second.ProblemAsync(HttpStatusCode.Conflict))["fileId"].Single(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await first).StatusCode);
+        Assert.Equal(mine, await File.ReadAllBytesAsync(StoredFiles(tenant.Id).Single()));
+    }
+
+    [Fact]
+    public async Task AnUploadCutShort_ReleasesTheFile_SoTheSenderCanRetryAtOnce()
+    {
+        var tenant = await factory.CreateTenantAsync("Files " + Guid.NewGuid().ToString("N")[..8]);
+        var sent = await CreateAsync(tenant, new[] { "retry me"u8.ToArray() });
+        var (id, fileId) = (sent.Created.Secret.Id, sent.Created.Secret.Files[0].Id);
+
+        // Sent without a length (chunked), so only the upload itself finds it short, after taking the file.
+        var cut = await tenant.Api.PutAsync($"/api/v1/secrets/{id}/files/{fileId}", new UnsizedContent(sent.Ciphertexts[0][..10]));
+        var retried = await UploadAsync(tenant, id, fileId, sent.Ciphertexts[0]);
+
+        Assert.Contains("must be exactly", (await cut.ProblemAsync(HttpStatusCode.BadRequest))["content"].Single(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+        Assert.Equal(sent.Ciphertexts[0], await File.ReadAllBytesAsync(StoredFiles(tenant.Id).Single()));
+    }
+
+    [Fact]
     public async Task Revoking_StopsDownloadsAtOnce_EvenWithAGrant_AndTheSweepDeletesTheFiles()
     {
         var tenant = await factory.CreateTenantAsync("Files " + Guid.NewGuid().ToString("N")[..8]);
@@ -207,6 +246,37 @@ public abstract class SecretFilesApiTests<TFactory>(TFactory factory) where TFac
 
     private sealed record Sent(CreatedSecret Created, byte[] Key, byte[][] Ciphertexts);
 
+    /// <summary>A request body of no declared length.</summary>
+    private sealed class UnsizedContent(byte[] body) : HttpContent
+    {
+        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) => stream.WriteAsync(body).AsTask();
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
+    }
+
+    /// <summary>A request body that stops halfway until told to go on, so a second request can arrive meanwhile.</summary>
+    private sealed class PausingContent(byte[] body, TaskCompletionSource halfway, Task goOn) : HttpContent
+    {
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+        {
+            await stream.WriteAsync(body.AsMemory(0, body.Length / 2));
+            await stream.FlushAsync();
+            halfway.TrySetResult();
+            await goOn;
+            await stream.WriteAsync(body.AsMemory(body.Length / 2));
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = body.Length;
+            return true;
+        }
+    }
+
     private sealed record Revealed(IReadOnlyList<RevealedFile> Files, string Grant);
 
     /// <summary>A secret with files, encrypted as the browser does: the envelope's key encrypts the files and their names.</summary>
@@ -265,6 +335,17 @@ public abstract class SecretFilesApiTests<TFactory>(TFactory factory) where TFac
         var secret = await db.Secrets.IgnoreQueryFilters().SingleAsync(s => s.Id == secretId);
         var files = await db.SecretFiles.IgnoreQueryFilters().Where(f => f.SecretId == secretId).ToListAsync();
         return JsonSerializer.Serialize(secret) + JsonSerializer.Serialize(files);
+    }
+
+    private async Task WaitForClaimAsync(Guid fileId)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        await using var db = factory.Services.GetRequiredService<IDbContextFactory<VouchDbContext>>().CreateDbContext();
+        while (!await db.SecretFiles.IgnoreQueryFilters().AnyAsync(f => f.Id == fileId && f.UploadClaim != null))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the first upload never took the file");
+            await Task.Delay(20);
+        }
     }
 
     private async Task SweepAsync()

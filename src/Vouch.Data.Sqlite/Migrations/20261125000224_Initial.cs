@@ -1,11 +1,9 @@
 ﻿using System;
-using System.Collections.Generic;
 using Microsoft.EntityFrameworkCore.Migrations;
-using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace Vouch.Data.Postgres.Migrations
+namespace Vouch.Data.Sqlite.Migrations
 {
     /// <inheritdoc />
     public partial class Initial : Migration
@@ -17,10 +15,10 @@ namespace Vouch.Data.Postgres.Migrations
                 name: "DataProtectionKeys",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    FriendlyName = table.Column<string>(type: "text", nullable: true),
-                    Xml = table.Column<string>(type: "text", nullable: true)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    FriendlyName = table.Column<string>(type: "TEXT", nullable: true),
+                    Xml = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -31,8 +29,8 @@ namespace Vouch.Data.Postgres.Migrations
                 name: "ServerKeys",
                 columns: table => new
                 {
-                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    ProtectedValue = table.Column<string>(type: "text", nullable: false)
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    ProtectedValue = table.Column<string>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -43,13 +41,13 @@ namespace Vouch.Data.Postgres.Migrations
                 name: "Tenants",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    NameNormalized = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    DefaultRegion = table.Column<string>(type: "character varying(2)", maxLength: 2, nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    AuditHeadSequence = table.Column<long>(type: "bigint", nullable: false),
-                    AuditHeadHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    NameNormalized = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    DefaultRegion = table.Column<string>(type: "TEXT", maxLength: 2, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    AuditHeadSequence = table.Column<long>(type: "INTEGER", nullable: false),
+                    AuditHeadHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -60,15 +58,15 @@ namespace Vouch.Data.Postgres.Migrations
                 name: "ApiKeys",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    Scope = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    Hint = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    KeyHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    CreatedByMemberId = table.Column<Guid>(type: "uuid", nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    RevokedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Scope = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Hint = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    KeyHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    CreatedByMemberId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    RevokedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -85,20 +83,20 @@ namespace Vouch.Data.Postgres.Migrations
                 name: "AuditEntries",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Sequence = table.Column<long>(type: "bigint", nullable: false),
-                    OccurredAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    Action = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    ActorKind = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    ActorId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    ActorName = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: true),
-                    TargetType = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    TargetId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    Detail = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
-                    SourceAddress = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    PreviousHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Sequence = table.Column<long>(type: "INTEGER", nullable: false),
+                    OccurredAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Action = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    ActorKind = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    ActorId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    ActorName = table.Column<string>(type: "TEXT", maxLength: 300, nullable: true),
+                    TargetType = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    TargetId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    Detail = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    SourceAddress = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    PreviousHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -115,15 +113,15 @@ namespace Vouch.Data.Postgres.Migrations
                 name: "Companies",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    NameNormalized = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    MainPhoneE164 = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
-                    EmailDomains = table.Column<List<string>>(type: "text[]", nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    ExternalIds = table.Column<string>(type: "jsonb", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    NameNormalized = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    MainPhoneE164 = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    EmailDomains = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ExternalIds = table.Column<string>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -140,11 +138,11 @@ namespace Vouch.Data.Postgres.Migrations
                 name: "DeliverySettings",
                 columns: table => new
                 {
-                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
-                    SmsProvider = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    EmailProvider = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    Smtp = table.Column<string>(type: "jsonb", nullable: false),
-                    Twilio = table.Column<string>(type: "jsonb", nullable: false)
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    SmsProvider = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    EmailProvider = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Smtp = table.Column<string>(type: "TEXT", nullable: false),
+                    Twilio = table.Column<string>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -161,18 +159,18 @@ namespace Vouch.Data.Postgres.Migrations
                 name: "InboundMessages",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
-                    PhoneNumberId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Provider = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    ProviderMessageId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    From = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    To = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    Body = table.Column<string>(type: "character varying(1600)", maxLength: 1600, nullable: false),
-                    Keyword = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    Outcome = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
-                    TechnicianVerificationId = table.Column<Guid>(type: "uuid", nullable: true),
-                    ReceivedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    PhoneNumberId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Provider = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    ProviderMessageId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    From = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    To = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Body = table.Column<string>(type: "TEXT", maxLength: 1600, nullable: false),
+                    Keyword = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Outcome = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    TechnicianVerificationId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    ReceivedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -189,25 +187,25 @@ namespace Vouch.Data.Postgres.Migrations
                 name: "Members",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
-                    DisplayName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    Role = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    UserName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    NormalizedUserName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    Email = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    NormalizedEmail = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    EmailConfirmed = table.Column<bool>(type: "boolean", nullable: false),
-                    PasswordHash = table.Column<string>(type: "text", nullable: true),
-                    SecurityStamp = table.Column<string>(type: "text", nullable: true),
-                    ConcurrencyStamp = table.Column<string>(type: "text", nullable: true),
-                    PhoneNumber = table.Column<string>(type: "text", nullable: true),
-                    PhoneNumberConfirmed = table.Column<bool>(type: "boolean", nullable: false),
-                    TwoFactorEnabled = table.Column<bool>(type: "boolean", nullable: false),
-                    LockoutEnd = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    LockoutEnabled = table.Column<bool>(type: "boolean", nullable: false),
-                    AccessFailedCount = table.Column<int>(type: "integer", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    DisplayName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Role = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UserName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    NormalizedUserName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    Email = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    NormalizedEmail = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    EmailConfirmed = table.Column<bool>(type: "INTEGER", nullable: false),
+                    PasswordHash = table.Column<string>(type: "TEXT", nullable: true),
+                    SecurityStamp = table.Column<string>(type: "TEXT", nullable: true),
+                    ConcurrencyStamp = table.Column<string>(type: "TEXT", nullable: true),
+                    PhoneNumber = table.Column<string>(type: "TEXT", nullable: true),
+                    PhoneNumberConfirmed = table.Column<bool>(type: "INTEGER", nullable: false),
+                    TwoFactorEnabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    LockoutEnd = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
+                    LockoutEnabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    AccessFailedCount = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -224,28 +222,28 @@ namespace Vouch.Data.Postgres.Migrations
                 name: "OutboundMessages",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
-                    VerificationId = table.Column<Guid>(type: "uuid", nullable: true),
-                    Medium = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    FromNumberId = table.Column<Guid>(type: "uuid", nullable: true),
-                    IgnoresOptOut = table.Column<bool>(type: "boolean", nullable: false),
-                    Provider = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    To = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: false),
-                    Subject = table.Column<string>(type: "text", nullable: true),
-                    TextBody = table.Column<string>(type: "text", nullable: true),
-                    HtmlBody = table.Column<string>(type: "text", nullable: true),
-                    IsProtected = table.Column<bool>(type: "boolean", nullable: false),
-                    State = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    Attempts = table.Column<int>(type: "integer", nullable: false),
-                    NextAttemptAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    LockToken = table.Column<Guid>(type: "uuid", nullable: true),
-                    LockedUntil = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    ProviderMessageId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    LastError = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    SentAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    FailedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    VerificationId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    Medium = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    FromNumberId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    IgnoresOptOut = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Provider = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    To = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
+                    Subject = table.Column<string>(type: "TEXT", nullable: true),
+                    TextBody = table.Column<string>(type: "TEXT", nullable: true),
+                    HtmlBody = table.Column<string>(type: "TEXT", nullable: true),
+                    IsProtected = table.Column<bool>(type: "INTEGER", nullable: false),
+                    State = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    NextAttemptAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    LockToken = table.Column<Guid>(type: "TEXT", nullable: true),
+                    LockedUntil = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    ProviderMessageId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    LastError = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    SentAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    FailedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -262,15 +260,15 @@ namespace Vouch.Data.Postgres.Migrations
                 name: "PhoneNumbers",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
-                    E164 = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    Purpose = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    Provider = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    Label = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    TwilioAccountSid = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    TwilioAuthTokenProtected = table.Column<string>(type: "text", nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    E164 = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Purpose = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Provider = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Label = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    TwilioAccountSid = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    TwilioAuthTokenProtected = table.Column<string>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -287,28 +285,28 @@ namespace Vouch.Data.Postgres.Migrations
                 name: "Secrets",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
-                    TokenHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Envelope = table.Column<string>(type: "character varying(131072)", maxLength: 131072, nullable: true),
-                    SingleUse = table.Column<bool>(type: "boolean", nullable: false),
-                    State = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    ExpiresAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    ContactId = table.Column<Guid>(type: "uuid", nullable: true),
-                    Label = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
-                    TicketReference = table.Column<string>(type: "text", nullable: true),
-                    CreatedByKind = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    CreatedById = table.Column<Guid>(type: "uuid", nullable: true),
-                    CreatedByName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
-                    Reveals = table.Column<int>(type: "integer", nullable: false),
-                    LastRevealedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    EndedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    FileCount = table.Column<int>(type: "integer", nullable: false),
-                    FilesPending = table.Column<int>(type: "integer", nullable: false),
-                    FileRegion = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    DownloadKey = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    DownloadsUntil = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TokenHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Envelope = table.Column<string>(type: "TEXT", maxLength: 131072, nullable: true),
+                    SingleUse = table.Column<bool>(type: "INTEGER", nullable: false),
+                    State = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ExpiresAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ContactId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    Label = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    TicketReference = table.Column<string>(type: "TEXT", nullable: true),
+                    CreatedByKind = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    CreatedById = table.Column<Guid>(type: "TEXT", nullable: true),
+                    CreatedByName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    Reveals = table.Column<int>(type: "INTEGER", nullable: false),
+                    LastRevealedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    EndedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    FileCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    FilesPending = table.Column<int>(type: "INTEGER", nullable: false),
+                    FileRegion = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    DownloadKey = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    DownloadsUntil = table.Column<DateTime>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -325,23 +323,23 @@ namespace Vouch.Data.Postgres.Migrations
                 name: "SecretSettings",
                 columns: table => new
                 {
-                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
-                    SingleUse = table.Column<bool>(type: "boolean", nullable: false),
-                    TextLifetimeMinutes = table.Column<int>(type: "integer", nullable: false),
-                    FilesEnabled = table.Column<bool>(type: "boolean", nullable: false),
-                    FileLifetimeMinutes = table.Column<int>(type: "integer", nullable: false),
-                    MaxFileMegabytes = table.Column<int>(type: "integer", nullable: false),
-                    MaxFilesPerSecret = table.Column<int>(type: "integer", nullable: false),
-                    FileRegion = table.Column<string>(type: "text", nullable: true),
-                    CopySecretToTicket = table.Column<bool>(type: "boolean", nullable: false),
-                    LockedForTechnicians = table.Column<bool>(type: "boolean", nullable: false),
-                    LogToTicket = table.Column<bool>(type: "boolean", nullable: false),
-                    TicketNotesInternal = table.Column<bool>(type: "boolean", nullable: false),
-                    HeaderText = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
-                    MessageOnReveal = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
-                    SmsTemplate = table.Column<string>(type: "character varying(10000)", maxLength: 10000, nullable: true),
-                    EmailSubjectTemplate = table.Column<string>(type: "character varying(10000)", maxLength: 10000, nullable: true),
-                    EmailTextTemplate = table.Column<string>(type: "character varying(10000)", maxLength: 10000, nullable: true)
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    SingleUse = table.Column<bool>(type: "INTEGER", nullable: false),
+                    TextLifetimeMinutes = table.Column<int>(type: "INTEGER", nullable: false),
+                    FilesEnabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    FileLifetimeMinutes = table.Column<int>(type: "INTEGER", nullable: false),
+                    MaxFileMegabytes = table.Column<int>(type: "INTEGER", nullable: false),
+                    MaxFilesPerSecret = table.Column<int>(type: "INTEGER", nullable: false),
+                    FileRegion = table.Column<string>(type: "TEXT", nullable: true),
+                    CopySecretToTicket = table.Column<bool>(type: "INTEGER", nullable: false),
+                    LockedForTechnicians = table.Column<bool>(type: "INTEGER", nullable: false),
+                    LogToTicket = table.Column<bool>(type: "INTEGER", nullable: false),
+                    TicketNotesInternal = table.Column<bool>(type: "INTEGER", nullable: false),
+                    HeaderText = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    MessageOnReveal = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    SmsTemplate = table.Column<string>(type: "TEXT", maxLength: 10000, nullable: true),
+                    EmailSubjectTemplate = table.Column<string>(type: "TEXT", maxLength: 10000, nullable: true),
+                    EmailTextTemplate = table.Column<string>(type: "TEXT", maxLength: 10000, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -358,9 +356,9 @@ namespace Vouch.Data.Postgres.Migrations
                 name: "SmsOptOuts",
                 columns: table => new
                 {
-                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Number = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    OptedOutAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Number = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    OptedOutAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -377,24 +375,24 @@ namespace Vouch.Data.Postgres.Migrations
                 name: "TechnicianVerifications",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
-                    ContactId = table.Column<Guid>(type: "uuid", nullable: false),
-                    CompanyId = table.Column<Guid>(type: "uuid", nullable: true),
-                    ContactNumber = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    PhoneNumberId = table.Column<Guid>(type: "uuid", nullable: false),
-                    CodeHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    CodeProtected = table.Column<string>(type: "text", nullable: true),
-                    Status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    ExpiresAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    ClaimedByKind = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
-                    ClaimedById = table.Column<Guid>(type: "uuid", nullable: true),
-                    ClaimedByName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    ClaimedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    TicketReference = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    CompletedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    CompletedBy = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ContactId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    CompanyId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    ContactNumber = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    PhoneNumberId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    CodeHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    CodeProtected = table.Column<string>(type: "TEXT", nullable: true),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ExpiresAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ClaimedByKind = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    ClaimedById = table.Column<Guid>(type: "TEXT", nullable: true),
+                    ClaimedByName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    ClaimedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    TicketReference = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    CompletedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    CompletedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -411,9 +409,9 @@ namespace Vouch.Data.Postgres.Migrations
                 name: "TicketSettings",
                 columns: table => new
                 {
-                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
-                    LastNumber = table.Column<int>(type: "integer", nullable: false),
-                    Statuses = table.Column<string>(type: "jsonb", nullable: false)
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    LastNumber = table.Column<int>(type: "INTEGER", nullable: false),
+                    Statuses = table.Column<string>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -430,16 +428,16 @@ namespace Vouch.Data.Postgres.Migrations
                 name: "VerificationSettings",
                 columns: table => new
                 {
-                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
-                    LifetimeMinutes = table.Column<int>(type: "integer", nullable: false),
-                    VerifiedWindowMinutes = table.Column<int>(type: "integer", nullable: false),
-                    MaxAttempts = table.Column<int>(type: "integer", nullable: false),
-                    HistoryLength = table.Column<int>(type: "integer", nullable: false),
-                    RequireNoteForNonDefaultDestination = table.Column<bool>(type: "boolean", nullable: false),
-                    TechnicianLifetimeMinutes = table.Column<int>(type: "integer", nullable: false),
-                    SmsHelpText = table.Column<string>(type: "text", nullable: true),
-                    Branding = table.Column<string>(type: "jsonb", nullable: false),
-                    Templates = table.Column<string>(type: "jsonb", nullable: false)
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    LifetimeMinutes = table.Column<int>(type: "INTEGER", nullable: false),
+                    VerifiedWindowMinutes = table.Column<int>(type: "INTEGER", nullable: false),
+                    MaxAttempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    HistoryLength = table.Column<int>(type: "INTEGER", nullable: false),
+                    RequireNoteForNonDefaultDestination = table.Column<bool>(type: "INTEGER", nullable: false),
+                    TechnicianLifetimeMinutes = table.Column<int>(type: "INTEGER", nullable: false),
+                    SmsHelpText = table.Column<string>(type: "TEXT", nullable: true),
+                    Branding = table.Column<string>(type: "TEXT", nullable: false),
+                    Templates = table.Column<string>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -456,16 +454,16 @@ namespace Vouch.Data.Postgres.Migrations
                 name: "Contacts",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
-                    CompanyId = table.Column<Guid>(type: "uuid", nullable: true),
-                    FirstName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    LastName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    Title = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
-                    EmailsJson = table.Column<string>(type: "text", nullable: false),
-                    PhonesJson = table.Column<string>(type: "text", nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    CompanyId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    FirstName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    LastName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Title = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    EmailsJson = table.Column<string>(type: "TEXT", nullable: false),
+                    PhonesJson = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -488,11 +486,11 @@ namespace Vouch.Data.Postgres.Migrations
                 name: "MemberClaims",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    UserId = table.Column<Guid>(type: "uuid", nullable: false),
-                    ClaimType = table.Column<string>(type: "text", nullable: true),
-                    ClaimValue = table.Column<string>(type: "text", nullable: true)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    UserId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ClaimType = table.Column<string>(type: "TEXT", nullable: true),
+                    ClaimValue = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -509,10 +507,10 @@ namespace Vouch.Data.Postgres.Migrations
                 name: "MemberLogins",
                 columns: table => new
                 {
-                    LoginProvider = table.Column<string>(type: "text", nullable: false),
-                    ProviderKey = table.Column<string>(type: "text", nullable: false),
-                    ProviderDisplayName = table.Column<string>(type: "text", nullable: true),
-                    UserId = table.Column<Guid>(type: "uuid", nullable: false)
+                    LoginProvider = table.Column<string>(type: "TEXT", nullable: false),
+                    ProviderKey = table.Column<string>(type: "TEXT", nullable: false),
+                    ProviderDisplayName = table.Column<string>(type: "TEXT", nullable: true),
+                    UserId = table.Column<Guid>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -529,10 +527,10 @@ namespace Vouch.Data.Postgres.Migrations
                 name: "MemberTokens",
                 columns: table => new
                 {
-                    UserId = table.Column<Guid>(type: "uuid", nullable: false),
-                    LoginProvider = table.Column<string>(type: "text", nullable: false),
-                    Name = table.Column<string>(type: "text", nullable: false),
-                    Value = table.Column<string>(type: "text", nullable: true)
+                    UserId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    LoginProvider = table.Column<string>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", nullable: false),
+                    Value = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -549,13 +547,15 @@ namespace Vouch.Data.Postgres.Migrations
                 name: "SecretFiles",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
-                    SecretId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Position = table.Column<int>(type: "integer", nullable: false),
-                    Name = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
-                    Length = table.Column<long>(type: "bigint", nullable: false),
-                    UploadedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    SecretId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Position = table.Column<int>(type: "INTEGER", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 2048, nullable: false),
+                    Length = table.Column<long>(type: "INTEGER", nullable: false),
+                    UploadedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    UploadClaim = table.Column<Guid>(type: "TEXT", nullable: true),
+                    UploadClaimedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -578,13 +578,13 @@ namespace Vouch.Data.Postgres.Migrations
                 name: "ContactEmails",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
-                    ContactId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Address = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: false),
-                    AddressNormalized = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: false),
-                    IsDefault = table.Column<bool>(type: "boolean", nullable: false),
-                    Position = table.Column<int>(type: "integer", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ContactId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Address = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
+                    AddressNormalized = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
+                    IsDefault = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Position = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -601,13 +601,13 @@ namespace Vouch.Data.Postgres.Migrations
                 name: "ContactPhones",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
-                    ContactId = table.Column<Guid>(type: "uuid", nullable: false),
-                    E164 = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    Type = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    IsDefault = table.Column<bool>(type: "boolean", nullable: false),
-                    Position = table.Column<int>(type: "integer", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ContactId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    E164 = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Type = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    IsDefault = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Position = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -624,12 +624,12 @@ namespace Vouch.Data.Postgres.Migrations
                 name: "ContactSearchTerms",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
-                    ContactId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Term = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    LastName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    FirstName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ContactId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Term = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    LastName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    FirstName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -646,22 +646,22 @@ namespace Vouch.Data.Postgres.Migrations
                 name: "Tickets",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Number = table.Column<int>(type: "integer", nullable: false),
-                    CompanyId = table.Column<Guid>(type: "uuid", nullable: false),
-                    ContactId = table.Column<Guid>(type: "uuid", nullable: true),
-                    Summary = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    SummaryNormalized = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    Description = table.Column<string>(type: "character varying(10000)", maxLength: 10000, nullable: true),
-                    Status = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
-                    Priority = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    AssigneeId = table.Column<Guid>(type: "uuid", nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    ClosedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    FlaggedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    FlagReason = table.Column<string>(type: "text", nullable: true)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Number = table.Column<int>(type: "INTEGER", nullable: false),
+                    CompanyId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ContactId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    Summary = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    SummaryNormalized = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Description = table.Column<string>(type: "TEXT", maxLength: 10000, nullable: true),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
+                    Priority = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    AssigneeId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ClosedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    FlaggedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    FlagReason = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -696,29 +696,29 @@ namespace Vouch.Data.Postgres.Migrations
                 name: "Verifications",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
-                    ContactId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Channel = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    Destination = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: false),
-                    DestinationMasked = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: false),
-                    TicketReference = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    Note = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
-                    RequestedByKind = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    RequestedById = table.Column<Guid>(type: "uuid", nullable: true),
-                    RequestedByName = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
-                    Status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    ExpiresAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    CompletedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    CompletedBy = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: true),
-                    VerifiedUntil = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    WrongAttempts = table.Column<int>(type: "integer", nullable: false),
-                    MaxAttempts = table.Column<int>(type: "integer", nullable: false),
-                    SecretHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    LinkOpenedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    DeliveryState = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    DeliveryError = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ContactId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Channel = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Destination = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
+                    DestinationMasked = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
+                    TicketReference = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    Note = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    RequestedByKind = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    RequestedById = table.Column<Guid>(type: "TEXT", nullable: true),
+                    RequestedByName = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ExpiresAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    CompletedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    CompletedBy = table.Column<string>(type: "TEXT", maxLength: 300, nullable: true),
+                    VerifiedUntil = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    WrongAttempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    MaxAttempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    SecretHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    LinkOpenedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    DeliveryState = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    DeliveryError = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -741,15 +741,15 @@ namespace Vouch.Data.Postgres.Migrations
                 name: "TicketNotes",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
-                    TicketId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Body = table.Column<string>(type: "character varying(10000)", maxLength: 10000, nullable: false),
-                    IsInternal = table.Column<bool>(type: "boolean", nullable: false),
-                    AuthorName = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
-                    AuthorKind = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    AuthorId = table.Column<Guid>(type: "uuid", nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TicketId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Body = table.Column<string>(type: "TEXT", maxLength: 10000, nullable: false),
+                    IsInternal = table.Column<bool>(type: "INTEGER", nullable: false),
+                    AuthorName = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    AuthorKind = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    AuthorId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -826,7 +826,7 @@ namespace Vouch.Data.Postgres.Migrations
                 columns: new[] { "ContactId", "TenantId", "Term" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_ContactSearchTerms_TenantId_Term_LastName_FirstName_Contact~",
+                name: "IX_ContactSearchTerms_TenantId_Term_LastName_FirstName_ContactId",
                 table: "ContactSearchTerms",
                 columns: new[] { "TenantId", "Term", "LastName", "FirstName", "ContactId" });
 
