@@ -1,7 +1,6 @@
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using MimeKit;
-using Vouch.Integrations.Tests.StandIns;
 using Vouch.Testing;
 using Vouch.Testing.StandIns;
 

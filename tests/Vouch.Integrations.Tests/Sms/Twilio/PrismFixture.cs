@@ -1,4 +1,3 @@
-using Vouch.Integrations.Tests.StandIns;
 using Vouch.Testing.StandIns;
 
 namespace Vouch.Integrations.Tests.Sms.Twilio;

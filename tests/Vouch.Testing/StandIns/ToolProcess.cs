@@ -1,13 +1,13 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace Vouch.Integrations.Tests.StandIns;
+namespace Vouch.Testing.StandIns;
 
 /// <summary>
 /// A stand-in server run as a child process (smtp4dev, Prism). Its output is kept for error messages, and it is killed
 /// with its children on dispose or, should a fixture never be disposed, when the test process exits.
 /// </summary>
-internal sealed class ToolProcess : IAsyncDisposable
+public sealed class ToolProcess : IAsyncDisposable
 {
     private const int KeptLines = 60;
 
