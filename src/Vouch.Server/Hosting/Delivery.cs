@@ -32,6 +32,7 @@ public static class Delivery
             .ValidateOnStart();
         services.AddSingleton(sp => new VerificationLimits(sp.GetRequiredService<IOptions<RateLimitOptions>>().Value));
         services.AddSingleton<TenantProfiles>();
+        services.AddSingleton<Core.Features.SecureSend.SecretSettingsCache>();
         services.AddSingleton<VerificationKeyring>();
         services.AddSingleton<DeliverySignal>();
         services.AddScoped<MessageQueue>();

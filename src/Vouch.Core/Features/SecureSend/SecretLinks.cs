@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Vouch.Core.Features.Audit;
 using Vouch.Core.Features.Tenancy;
 using Vouch.Core.Features.Tickets;
+using Vouch.Core.Features.Verification;
 using Vouch.Core.Ports;
 using Vouch.Core.Storage;
 
@@ -15,7 +16,15 @@ public sealed record SecretPageView(bool Available, string? MspName, string? Pri
 /// The public side of a secret link. Opening the page reads nothing secret and changes nothing, so link previews burn
 /// nothing; only Reveal (a POST) hands out the ciphertext. An unknown, revealed, expired or revoked link looks the same.
 /// </summary>
-public sealed class SecretLinks(VouchDbContext db, Caller caller, AuditLog audit, TimeProvider clock, ITicketDesk desk, IFileStorage storage)
+public sealed class SecretLinks(
+    VouchDbContext db,
+    Caller caller,
+    AuditLog audit,
+    TimeProvider clock,
+    ITicketDesk desk,
+    IFileStorage storage,
+    TenantProfiles profiles,
+    SecretSettingsCache settingsCache)
 {
     public static readonly SecretPageView Gone = new(false, null, null, null);
 
@@ -28,13 +37,12 @@ public sealed class SecretLinks(VouchDbContext db, Caller caller, AuditLog audit
             return Gone;
         }
 
-        var brand = await (
-            from t in db.Tenants.AsNoTracking()
-            where t.Id == secret.TenantId
-            from s in db.VerificationSettings.IgnoreQueryFilters().Where(s => s.TenantId == t.Id).DefaultIfEmpty()
-            select new { t.Name, Color = s == null ? null : s.Branding.PrimaryColor, Logo = s == null ? null : s.Branding.LogoUrl }).SingleAsync(ct);
-        var settings = await SettingsAsync(secret.TenantId, ct);
-        return new SecretPageView(true, brand.Name, brand.Color, brand.Logo, secret.SingleUse, settings?.HeaderText, settings?.MessageOnReveal, secret.FileCount);
+        // Both cached per tenant: opening a link reads only the secret's row.
+        var profile = await profiles.GetAsync(db, secret.TenantId, ct);
+        var settings = await settingsCache.GetAsync(db, secret.TenantId, ct);
+        var branding = profile.Verification.Branding;
+        return new SecretPageView(true, profile.MspName, branding.PrimaryColor, branding.LogoUrl, secret.SingleUse, settings.HeaderText, settings.MessageOnReveal,
+            secret.FileCount);
     }
 
     /// <summary>The ciphertext and its files, or null when the link cannot be revealed (any reason, indistinguishably).</summary>
@@ -54,7 +62,7 @@ public sealed class SecretLinks(VouchDbContext db, Caller caller, AuditLog audit
             $"revealed from {sourceAddress} with {agent}" + (secret.SingleUse ? "; single use, now erased" : $"; reveal {secret.Reveals}"));
         if (secret.TicketReference is { } ticket)
         {
-            var settings = await SettingsAsync(secret.TenantId, ct) ?? new SecretSettings(secret.TenantId);
+            var settings = await settingsCache.GetAsync(db, secret.TenantId, ct);
             if (settings.LogToTicket)
             {
                 await desk.AddNoteAsync(ticket, $"Secure message revealed from {sourceAddress} ({agent}) at {now:HH:mm} UTC.", settings.TicketNotesInternal, NoteAuthor.System, ct);
@@ -102,10 +110,6 @@ public sealed class SecretLinks(VouchDbContext db, Caller caller, AuditLog audit
 
         return (content, file.Length);
     }
-
-    // Defaults apply when the tenant has no row (null).
-    private Task<SecretSettings?> SettingsAsync(Guid tenantId, CancellationToken ct) =>
-        db.SecretSettings.IgnoreQueryFilters().AsNoTracking().SingleOrDefaultAsync(s => s.TenantId == tenantId, ct);
 
     private async Task<Secret?> FindAsync(string token, CancellationToken ct, bool tracked = false)
     {

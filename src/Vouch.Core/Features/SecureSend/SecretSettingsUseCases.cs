@@ -45,13 +45,9 @@ public sealed record SecretSettingsInput(
     string? FileRegion = null,
     bool? CopySecretToTicket = null);
 
-public sealed class GetSecretSettings(VouchDbContext db, Caller caller, IFileStorage storage)
+public sealed class GetSecretSettings(VouchDbContext db, Caller caller, IFileStorage storage, SecretSettingsCache cache)
 {
-    public async Task<SecretSettingsView> HandleAsync(CancellationToken ct) => View(await LoadAsync(db, caller, ct), storage);
-
-    /// <summary>The tenant's row, or the defaults (not added to the unit of work).</summary>
-    internal static async Task<SecretSettings> LoadAsync(VouchDbContext db, Caller caller, CancellationToken ct) =>
-        await db.SecretSettings.AsNoTracking().SingleOrDefaultAsync(ct) ?? new SecretSettings(caller.TenantId!.Value);
+    public async Task<SecretSettingsView> HandleAsync(CancellationToken ct) => View(await cache.GetAsync(db, caller.TenantId!.Value, ct), storage);
 
     internal static SecretSettingsView View(SecretSettings s, IFileStorage storage) => new(s.SingleUse, s.TextLifetimeMinutes, s.LockedForTechnicians, s.LogToTicket,
         s.TicketNotesInternal, s.HeaderText, s.MessageOnReveal, s.SmsTemplate, s.EmailSubjectTemplate, s.EmailTextTemplate,
@@ -62,7 +58,7 @@ public sealed class GetSecretSettings(VouchDbContext db, Caller caller, IFileSto
 }
 
 /// <summary>Owners and Admins change the rules; a template that would drop the link is refused.</summary>
-public sealed class UpdateSecretSettings(VouchDbContext db, Caller caller, AuditLog audit, IFileStorage storage)
+public sealed class UpdateSecretSettings(VouchDbContext db, Caller caller, AuditLog audit, IFileStorage storage, SecretSettingsCache cache)
 {
     public const int MaxFileMegabytesLimit = 2048;
     public const int MaxFilesPerSecretLimit = 50;
@@ -126,6 +122,7 @@ public sealed class UpdateSecretSettings(VouchDbContext db, Caller caller, Audit
             + $"files {(settings.FilesEnabled ? $"on ({settings.MaxFilesPerSecret} of at most {settings.MaxFileMegabytes} MiB, {settings.FileLifetimeMinutes} min, region {GetSecretSettings.RegionOf(settings, storage)})" : "off")}, "
             + $"copy to ticket {settings.CopySecretToTicket}");
         await db.SaveChangesAsync(ct);
+        cache.Forget(settings.TenantId);
         return GetSecretSettings.View(settings, storage);
     }
 

@@ -56,7 +56,15 @@ public static class SecretTokens
         files.OrderBy(f => f.Position).Select(f => new SecretFileView(f.Id, f.Length, f.UploadedAt is not null)).ToList());
 }
 
-public sealed class CreateSecret(VouchDbContext db, Caller caller, AuditLog audit, TimeProvider clock, IPublicAddress publicAddress, ITicketDesk desk, IFileStorage storage)
+public sealed class CreateSecret(
+    VouchDbContext db,
+    Caller caller,
+    AuditLog audit,
+    TimeProvider clock,
+    IPublicAddress publicAddress,
+    ITicketDesk desk,
+    IFileStorage storage,
+    SecretSettingsCache settingsCache)
 {
     public const int MinLifetimeMinutes = 5;
     public const int MaxLifetimeMinutes = 7 * 24 * 60;
@@ -92,7 +100,7 @@ public sealed class CreateSecret(VouchDbContext db, Caller caller, AuditLog audi
             errors.Add("envelope", problem);
         }
 
-        settings ??= await GetSecretSettings.LoadAsync(db, caller, ct);
+        settings ??= await settingsCache.GetAsync(db, caller.TenantId!.Value, ct);
         var files = request.Files ?? [];
         var region = files.Count > 0 ? CheckFiles(request, files, settings, errors) : null;
         var locked = settings.LockedForTechnicians && !caller.CanConfigure;

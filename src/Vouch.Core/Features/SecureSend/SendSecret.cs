@@ -42,7 +42,7 @@ public sealed record DeliverSecretRequest(string? Link, SecretDelivery? Delivery
 /// <summary>The secret, its link without the key (the browser adds it for copying), and where it was sent, masked.</summary>
 public sealed record SentSecret(SecretView Secret, string Link, string? SentTo);
 
-public sealed class SendSecret(VouchDbContext db, Caller caller, CreateSecret create, DeliverSecret deliver, TenantProfiles profiles)
+public sealed class SendSecret(VouchDbContext db, Caller caller, CreateSecret create, DeliverSecret deliver, TenantProfiles profiles, SecretSettingsCache settingsCache)
 {
     public async Task<Outcome<SentSecret>> HandleAsync(SendSecretRequest request, CancellationToken ct)
     {
@@ -68,7 +68,7 @@ public sealed class SendSecret(VouchDbContext db, Caller caller, CreateSecret cr
             destination = checkedDestination.Value;
         }
 
-        var settings = await GetSecretSettings.LoadAsync(db, caller, ct);
+        var settings = await settingsCache.GetAsync(db, caller.TenantId!.Value, ct);
         var created = await create.PrepareAsync(
             new CreateSecretRequest(null, request.Envelope, request.LifetimeMinutes, request.SingleUse, contact.Id, request.Label, request.TicketReference,
                 Files: files, TicketCopy: request.TicketCopy), ct, settings);
@@ -105,7 +105,8 @@ public sealed class DeliverSecret(
     DeliverySignal signal,
     IPublicAddress publicAddress,
     ITicketDesk desk,
-    TimeProvider clock)
+    TimeProvider clock,
+    SecretSettingsCache settingsCache)
 {
     public const string DefaultSmsTemplate =
         "{{ msp_name }}: {{ contact_first_name }}, a secure message for you: {{ link }} (it expires in {{ expires_in_minutes }} minutes).";
@@ -167,7 +168,7 @@ public sealed class DeliverSecret(
 
         var view = SecretTokens.View(secret, await db.SecretFiles.AsNoTracking().Where(f => f.SecretId == secretId).ToListAsync(ct));
         var link = $"{publicAddress.BaseUrl}/s/{token}";
-        var settings = await GetSecretSettings.LoadAsync(db, caller, ct);
+        var settings = await settingsCache.GetAsync(db, caller.TenantId!.Value, ct);
         var sentTo = await EnqueueAsync(view, link + "#" + key, contact, request.Delivery.Value, destination.Value!, settings, profile, ct);
         await db.SaveChangesAsync(ct);
         Wake();

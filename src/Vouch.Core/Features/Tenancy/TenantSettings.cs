@@ -19,7 +19,7 @@ public sealed class GetTenant(VouchDbContext db, Caller caller)
 }
 
 /// <summary>Renames the tenant or changes its default phone region (configuration: Owners and Admins).</summary>
-public sealed class UpdateTenant(VouchDbContext db, Caller caller, AuditLog audit, TenantRegions regions)
+public sealed class UpdateTenant(VouchDbContext db, Caller caller, AuditLog audit, TenantRegions regions, Verification.TenantProfiles profiles)
 {
     public async Task<Outcome<TenantView>> HandleAsync(UpdateTenantRequest request, CancellationToken ct)
     {
@@ -64,6 +64,7 @@ public sealed class UpdateTenant(VouchDbContext db, Caller caller, AuditLog audi
         audit.Record("tenant.updated", "tenant", tenant.Id.ToString(), $"name={tenant.Name}; region={tenant.DefaultRegion}");
         await db.SaveChangesAsync(ct);
         regions.Forget(tenant.Id);
+        profiles.Forget(tenant.Id); // the name is in every message and on the link pages
         return new TenantView(tenant.Id, tenant.Name, tenant.DefaultRegion, tenant.CreatedAt);
     }
 }
