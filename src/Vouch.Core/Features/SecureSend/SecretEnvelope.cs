@@ -67,6 +67,13 @@ public static class SecretEnvelope
         }
     }
 
+    /// <summary>Whether a well-formed envelope holds no content at all (its ciphertext is only the tag).</summary>
+    public static bool IsEmpty(string envelope)
+    {
+        using var json = JsonDocument.Parse(envelope);
+        return Bytes(json.RootElement, "ct") is { Length: TagBytes };
+    }
+
     /// <summary>Encrypts <paramref name="plaintext"/> under a fresh key; the caller puts the key in the link and forgets it.</summary>
     public static (string Envelope, string Key) Seal(string plaintext, string? passphrase = null)
     {

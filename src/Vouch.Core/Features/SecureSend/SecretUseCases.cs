@@ -99,6 +99,10 @@ public sealed class CreateSecret(
         {
             errors.Add("envelope", problem);
         }
+        else if (request.Envelope is not null && request.Files is not { Count: > 0 } && SecretEnvelope.IsEmpty(request.Envelope))
+        {
+            errors.Add("envelope", "holds nothing: send a secret, files, or both");
+        }
 
         settings ??= await settingsCache.GetAsync(db, caller.TenantId!.Value, ct);
         var files = request.Files ?? [];

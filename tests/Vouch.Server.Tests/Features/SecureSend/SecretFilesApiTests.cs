@@ -178,10 +178,12 @@ public abstract class SecretFilesApiTests<TFactory>(TFactory factory) where TFac
         var tooMany = await Refused(new { envelope, files = Enumerable.Repeat(new { name, length = 100L }, 3) });
         var badName = await Refused(new { envelope, files = new[] { new { name = "payroll.csv", length = 100L } } });
         var withText = await Refused(new { text = "x", files = new[] { new { name, length = 100L } } });
+        var nothing = await Refused(new { envelope });
         Assert.Equal(["files[0].length"], tooBig.Keys);
         Assert.Equal("at most 2 files per secret", tooMany["files"].Single());
         Assert.Equal(["files[0].name"], badName.Keys);
         Assert.Contains("only with an envelope", withText["files"].Single(), StringComparison.Ordinal);
+        Assert.Equal("holds nothing: send a secret, files, or both", nothing["envelope"].Single());
         var created = await (await tenant.Api.PostJsonAsync("/api/v1/secrets", new { envelope, files = new[] { new { name, length = 100L } } })).ReadAsync<CreatedSecret>(HttpStatusCode.Created);
         Assert.Equal(factory.Clock.GetUtcNow().UtcDateTime.AddMinutes(60), created.Secret.ExpiresAt, TimeSpan.FromSeconds(1));
 
