@@ -1,9 +1,4 @@
-using System.Net;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Vouch.Server.Hosting;
@@ -14,8 +9,6 @@ namespace Vouch.Server.Tests.Browser;
 /// <summary>A new user's first minutes, in a real Chromium against the real server on Kestrel.</summary>
 public sealed class NewUserJourneyTests
 {
-    private const string Password = "a long enough password";
-
     [Fact]
     public async Task NewUser_SetsUpTenantAndFindsContactByPhone_Succeeds()
     {
@@ -41,12 +34,12 @@ public sealed class NewUserJourneyTests
         await page.GetByLabel("MSP name").FillAsync("Acme IT");
         await page.GetByLabel("Your name").FillAsync("Olga Owner");
         await page.GetByLabel("Your e-mail").FillAsync("olga@acme.test");
-        await page.GetByLabel("Password").FillAsync(Password);
+        await page.GetByLabel("Password").FillAsync(KestrelVouch.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Create MSP and sign in" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("does not match");
 
         await page.GetByLabel("Setup token").FillAsync(setupToken);
-        await page.GetByLabel("Password").FillAsync(Password);
+        await page.GetByLabel("Password").FillAsync(KestrelVouch.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Create MSP and sign in" }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex("/$"));
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Welcome, Olga Owner");
@@ -90,36 +83,10 @@ public sealed class NewUserJourneyTests
         await Expect(page).ToHaveURLAsync(new Regex("/login"));
 
         await page.GetByLabel("E-mail").FillAsync("olga@acme.test");
-        await page.GetByLabel("Password").FillAsync(Password);
+        await page.GetByLabel("Password").FillAsync(KestrelVouch.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex("/contacts$"));
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Contacts");
-    }
-
-    /// <summary>The real host on Kestrel at a free loopback port, on a fresh SQLite data directory.</summary>
-    private sealed class KestrelVouch : WebApplicationFactory<Program>
-    {
-        private readonly DirectoryInfo _data = Directory.CreateTempSubdirectory("vouch-browser-");
-
-        public string Start()
-        {
-            UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-            StartServer();
-            var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
-            return addresses.Single();
-        }
-
-        public override async ValueTask DisposeAsync()
-        {
-            await base.DisposeAsync();
-            _data.Delete(recursive: true);
-        }
-
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseEnvironment("Testing");
-            builder.UseSetting("Vouch:DataDirectory", _data.FullName);
-        }
     }
 }
 
