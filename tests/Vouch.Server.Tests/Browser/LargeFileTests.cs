@@ -1,7 +1,5 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Security.Cryptography;
-using System.Text.Json;
 using Vouch.Core.Features.SecureSend;
 using Vouch.Server.Tests.Infrastructure;
 
@@ -26,18 +24,13 @@ public sealed class LargeFileTests
             envelope, files = new[] { new { name = SecretEnvelope.SealWith(key, "{\"name\":\"disk.img\"}"), length = sealedFile.Length } },
         })).ReadAsync<CreatedSecret>(HttpStatusCode.Created);
 
-        var body = new ByteArrayContent(sealedFile);
-        body.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        var uploaded = await api.PutAsync($"/api/v1/secrets/{created.Secret.Id}/files/{created.Secret.Files[0].Id}", body);
+        var uploaded = await api.UploadFileAsync(created.Secret.Id, created.Secret.Files[0].Id, sealedFile);
         Assert.Equal(HttpStatusCode.OK, uploaded.StatusCode);
 
         using var visitor = new HttpClient(new HttpClientHandler { UseCookies = true }) { BaseAddress = new Uri(baseUrl) };
         var path = new Uri(created.Link).AbsolutePath;
-        var revealed = await visitor.SubmitAsync(path, path + "?handler=Reveal", []);
-        using var json = JsonDocument.Parse(await revealed.Content.ReadAsStringAsync());
-        var request = new HttpRequestMessage(HttpMethod.Get, $"{path}?handler=File&fileId={created.Secret.Files[0].Id}");
-        request.Headers.Add("X-Secret-Grant", json.RootElement.GetProperty("grant").GetString());
-        var download = await visitor.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        var revealed = await visitor.RevealAsync(path);
+        var download = await visitor.DownloadAsync(path, created.Secret.Files[0].Id, revealed.Grant);
 
         Assert.Equal(HttpStatusCode.OK, download.StatusCode);
         Assert.Equal(sealedFile.Length, download.Content.Headers.ContentLength);

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
@@ -37,13 +36,13 @@ public abstract class SecretFilesApiTests<TFactory>(TFactory factory) where TFac
         Assert.NotEqual(HttpStatusCode.OK, (await visitor.PostAsync(path + "?handler=Reveal", new FormUrlEncodedContent([]))).StatusCode);
 
         // A body shorter or longer than declared is refused and leaves nothing in the store; the right one is then accepted once.
-        var shortBody = await UploadAsync(tenant, sent.Created.Secret.Id, file.Id, sent.Ciphertexts[0][..^1]);
-        var longBody = await UploadAsync(tenant, sent.Created.Secret.Id, file.Id, [.. sent.Ciphertexts[0], 0]);
+        var shortBody = await tenant.Api.UploadFileAsync(sent.Created.Secret.Id, file.Id, sent.Ciphertexts[0][..^1]);
+        var longBody = await tenant.Api.UploadFileAsync(sent.Created.Secret.Id, file.Id, [.. sent.Ciphertexts[0], 0]);
         Assert.Contains("must be exactly", (await shortBody.ProblemAsync(HttpStatusCode.BadRequest))["content"].Single(), StringComparison.Ordinal);
         Assert.Contains("must be exactly", (await longBody.ProblemAsync(HttpStatusCode.BadRequest))["content"].Single(), StringComparison.Ordinal);
         Assert.Empty(StoredFiles(tenant.Id));
-        Assert.True((await (await UploadAsync(tenant, sent.Created.Secret.Id, file.Id, sent.Ciphertexts[0])).ReadAsync<SecretFileView>()).Uploaded);
-        var again = await (await UploadAsync(tenant, sent.Created.Secret.Id, file.Id, sent.Ciphertexts[0])).ProblemAsync(HttpStatusCode.Conflict);
+        Assert.True((await (await tenant.Api.UploadFileAsync(sent.Created.Secret.Id, file.Id, sent.Ciphertexts[0])).ReadAsync<SecretFileView>()).Uploaded);
+        var again = await (await tenant.Api.UploadFileAsync(sent.Created.Secret.Id, file.Id, sent.Ciphertexts[0])).ProblemAsync(HttpStatusCode.Conflict);
         Assert.Contains("cannot be replaced", again["fileId"].Single(), StringComparison.Ordinal);
 
         // The store holds exactly the ciphertext; neither it nor the database holds the content or the name.
@@ -53,13 +52,12 @@ public abstract class SecretFilesApiTests<TFactory>(TFactory factory) where TFac
         Assert.DoesNotContain("payroll.csv", await DatabaseTextAsync(sent.Created.Secret.Id), StringComparison.Ordinal);
         Assert.Contains("It comes with a file", await (await visitor.GetAsync(path)).Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
-        var revealed = await RevealAsync(visitor, path);
+        var revealed = await visitor.RevealAsync(path);
         Assert.Contains("already viewed or has expired", await (await visitor.GetAsync(path)).Content.ReadAsStringAsync(), StringComparison.Ordinal); // single use
-        var fileUrl = $"{path}?handler=File&fileId={file.Id}";
-        Assert.Equal(HttpStatusCode.Gone, (await DownloadAsync(visitor, fileUrl, null)).StatusCode);
-        Assert.Equal(HttpStatusCode.Gone, (await DownloadAsync(visitor, fileUrl, revealed.Grant[..^2] + "AA")).StatusCode);
-        Assert.Equal(HttpStatusCode.Gone, (await DownloadAsync(visitor, $"{path}?handler=File&fileId={Guid.NewGuid()}", revealed.Grant)).StatusCode);
-        var download = await DownloadAsync(visitor, fileUrl, revealed.Grant);
+        Assert.Equal(HttpStatusCode.Gone, (await visitor.DownloadAsync(path, file.Id, null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Gone, (await visitor.DownloadAsync(path, file.Id, revealed.Grant![..^2] + "AA")).StatusCode);
+        Assert.Equal(HttpStatusCode.Gone, (await visitor.DownloadAsync(path, Guid.NewGuid(), revealed.Grant)).StatusCode);
+        var download = await visitor.DownloadAsync(path, file.Id, revealed.Grant);
         Assert.Equal(HttpStatusCode.OK, download.StatusCode);
         Assert.True(download.Headers.CacheControl?.NoStore);
         Assert.Equal(plain, SecretFileCipher.Decrypt(await download.Content.ReadAsByteArrayAsync(), sent.Key));
@@ -67,7 +65,7 @@ public abstract class SecretFilesApiTests<TFactory>(TFactory factory) where TFac
 
         // The grant lasts the download window only; then the sweep deletes the files and the row.
         factory.Clock.Advance(Secret.DownloadWindow + TimeSpan.FromSeconds(1));
-        Assert.Equal(HttpStatusCode.Gone, (await DownloadAsync(visitor, fileUrl, revealed.Grant)).StatusCode);
+        Assert.Equal(HttpStatusCode.Gone, (await visitor.DownloadAsync(path, file.Id, revealed.Grant)).StatusCode);
         await SweepAsync();
         Assert.Empty(StoredFiles(tenant.Id));
         Assert.Equal(HttpStatusCode.NotFound, (await tenant.Api.GetAsync($"/api/v1/secrets/{sent.Created.Secret.Id}")).StatusCode);
@@ -91,7 +89,7 @@ public abstract class SecretFilesApiTests<TFactory>(TFactory factory) where TFac
         var first = tenant.Api.PutAsync($"/api/v1/secrets/{id}/files/{fileId}", slow);
         await halfway.Task.WaitAsync(TimeSpan.FromSeconds(10));
         await WaitForClaimAsync(fileId);
-        var second = await UploadAsync(tenant, id, fileId, other);
+        var second = await tenant.Api.UploadFileAsync(id, fileId, other);
         goOn.SetResult();
 
         Assert.Contains("being uploaded", (await second.ProblemAsync(HttpStatusCode.Conflict))["fileId"].Single(), StringComparison.Ordinal);
@@ -108,7 +106,7 @@ public abstract class SecretFilesApiTests<TFactory>(TFactory factory) where TFac
 
         // Sent without a length (chunked), so only the upload itself finds it short, after taking the file.
         var cut = await tenant.Api.PutAsync($"/api/v1/secrets/{id}/files/{fileId}", new UnsizedContent(sent.Ciphertexts[0][..10]));
-        var retried = await UploadAsync(tenant, id, fileId, sent.Ciphertexts[0]);
+        var retried = await tenant.Api.UploadFileAsync(id, fileId, sent.Ciphertexts[0]);
 
         Assert.Contains("must be exactly", (await cut.ProblemAsync(HttpStatusCode.BadRequest))["content"].Single(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
@@ -122,19 +120,19 @@ public abstract class SecretFilesApiTests<TFactory>(TFactory factory) where TFac
         var sent = await CreateAsync(tenant, new[] { "first"u8.ToArray(), "second"u8.ToArray() }, singleUse: false);
         for (var i = 0; i < 2; i++)
         {
-            (await UploadAsync(tenant, sent.Created.Secret.Id, sent.Created.Secret.Files[i].Id, sent.Ciphertexts[i])).EnsureSuccessStatusCode();
+            (await tenant.Api.UploadFileAsync(sent.Created.Secret.Id, sent.Created.Secret.Files[i].Id, sent.Ciphertexts[i])).EnsureSuccessStatusCode();
         }
 
         var path = new Uri(sent.Created.Link).AbsolutePath;
         var visitor = factory.ApiClient(null);
-        var revealed = await RevealAsync(visitor, path);
+        var revealed = await visitor.RevealAsync(path);
         Assert.Equal(2, revealed.Files.Count);
-        var second = await DownloadAsync(visitor, $"{path}?handler=File&fileId={revealed.Files[1].Id}", revealed.Grant);
+        var second = await visitor.DownloadAsync(path, revealed.Files[1].Id, revealed.Grant);
         Assert.Equal("second"u8.ToArray(), SecretFileCipher.Decrypt(await second.Content.ReadAsByteArrayAsync(), sent.Key));
 
         (await tenant.Api.DeleteAsync($"/api/v1/secrets/{sent.Created.Secret.Id}")).EnsureSuccessStatusCode();
 
-        Assert.Equal(HttpStatusCode.Gone, (await DownloadAsync(visitor, $"{path}?handler=File&fileId={revealed.Files[0].Id}", revealed.Grant)).StatusCode);
+        Assert.Equal(HttpStatusCode.Gone, (await visitor.DownloadAsync(path, revealed.Files[0].Id, revealed.Grant)).StatusCode);
         Assert.Equal(2, StoredFiles(tenant.Id).Count);
         await SweepAsync();
         Assert.Empty(StoredFiles(tenant.Id));
@@ -145,12 +143,12 @@ public abstract class SecretFilesApiTests<TFactory>(TFactory factory) where TFac
     {
         var tenant = await factory.CreateTenantAsync("Files " + Guid.NewGuid().ToString("N")[..8]);
         var sent = await CreateAsync(tenant, new[] { "one"u8.ToArray(), "two"u8.ToArray() }, lifetimeMinutes: 5);
-        (await UploadAsync(tenant, sent.Created.Secret.Id, sent.Created.Secret.Files[0].Id, sent.Ciphertexts[0])).EnsureSuccessStatusCode();
+        (await tenant.Api.UploadFileAsync(sent.Created.Secret.Id, sent.Created.Secret.Files[0].Id, sent.Ciphertexts[0])).EnsureSuccessStatusCode();
         var path = new Uri(sent.Created.Link).AbsolutePath;
         Assert.Contains("already viewed or has expired", await (await factory.ApiClient(null).GetAsync(path)).Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         factory.Clock.Advance(TimeSpan.FromMinutes(5));
-        var late = await (await UploadAsync(tenant, sent.Created.Secret.Id, sent.Created.Secret.Files[1].Id, sent.Ciphertexts[1])).ProblemAsync(HttpStatusCode.Conflict);
+        var late = await (await tenant.Api.UploadFileAsync(sent.Created.Secret.Id, sent.Created.Secret.Files[1].Id, sent.Ciphertexts[1])).ProblemAsync(HttpStatusCode.Conflict);
         Assert.Contains("over", late["id"].Single(), StringComparison.Ordinal);
         await SweepAsync(); // marks it expired and logs it
         await SweepAsync(); // deletes its files and row
@@ -205,7 +203,7 @@ public abstract class SecretFilesApiTests<TFactory>(TFactory factory) where TFac
 
         var early = await (await tenant.Api.PostJsonAsync($"/api/v1/secrets/{id}/send", new { link, delivery = "sms", destination = InboundTexts.ContactMobile }))
             .ProblemAsync(HttpStatusCode.Conflict);
-        (await UploadAsync(tenant, id, sent.Created.Secret.Files[0].Id, sent.Ciphertexts[0])).EnsureSuccessStatusCode();
+        (await tenant.Api.UploadFileAsync(id, sent.Created.Secret.Files[0].Id, sent.Ciphertexts[0])).EnsureSuccessStatusCode();
         var otherLink = await (await tenant.Api.PostJsonAsync($"/api/v1/secrets/{id}/send", new
         {
             link = factory.ApiClient(null).BaseAddress + "s/" + SecretTokens.New() + "#" + SecretEnvelope.Base64Url(sent.Key), delivery = "sms", destination = InboundTexts.ContactMobile,
@@ -279,8 +277,6 @@ public abstract class SecretFilesApiTests<TFactory>(TFactory factory) where TFac
         }
     }
 
-    private sealed record Revealed(IReadOnlyList<RevealedFile> Files, string Grant);
-
     /// <summary>A secret with files, encrypted as the browser does: the envelope's key encrypts the files and their names.</summary>
     private static async Task<Sent> CreateAsync(TestTenant tenant, byte[][] files, bool singleUse = true, int? lifetimeMinutes = null, Guid? contactId = null)
     {
@@ -293,34 +289,6 @@ public abstract class SecretFilesApiTests<TFactory>(TFactory factory) where TFac
             envelope, singleUse, lifetimeMinutes, contactId, files = ciphertexts.Select((c, i) => new { name = names[i], length = c.Length }),
         })).ReadAsync<CreatedSecret>(HttpStatusCode.Created);
         return new Sent(created, key, ciphertexts);
-    }
-
-    private static Task<HttpResponseMessage> UploadAsync(TestTenant tenant, Guid secretId, Guid fileId, byte[] body)
-    {
-        var content = new ByteArrayContent(body);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        return tenant.Api.PutAsync($"/api/v1/secrets/{secretId}/files/{fileId}", content);
-    }
-
-    private static async Task<Revealed> RevealAsync(HttpClient visitor, string path)
-    {
-        var answer = await visitor.SubmitAsync(path, path + "?handler=Reveal", []);
-        answer.EnsureSuccessStatusCode();
-        using var json = JsonDocument.Parse(await answer.Content.ReadAsStringAsync());
-        var files = json.RootElement.GetProperty("files").EnumerateArray()
-            .Select(f => new RevealedFile(f.GetProperty("id").GetGuid(), f.GetProperty("name").GetString()!, f.GetProperty("length").GetInt64())).ToList();
-        return new Revealed(files, json.RootElement.GetProperty("grant").GetString()!);
-    }
-
-    private static Task<HttpResponseMessage> DownloadAsync(HttpClient visitor, string url, string? grant)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Get, url);
-        if (grant is not null)
-        {
-            request.Headers.Add("X-Secret-Grant", grant);
-        }
-
-        return visitor.SendAsync(request);
     }
 
     /// <summary>Every object in the local file store under the tenant's folder.</summary>

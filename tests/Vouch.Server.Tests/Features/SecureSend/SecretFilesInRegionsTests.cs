@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Vouch.Core.Features.SecureSend;
 using Vouch.Core.Features.Tenancy;
@@ -85,9 +83,7 @@ public sealed class SecretFilesInRegionsTests(EuRegionVouch factory) : IClassFix
         {
             envelope, files = new[] { new { name = SecretEnvelope.SealWith(key, "{\"name\":\"payroll.csv\"}"), length = sealedFile.Length } },
         })).ReadAsync<CreatedSecret>(HttpStatusCode.Created);
-        var body = new ByteArrayContent(sealedFile);
-        body.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        (await tenant.Api.PutAsync($"/api/v1/secrets/{created.Secret.Id}/files/{created.Secret.Files[0].Id}", body)).EnsureSuccessStatusCode();
+        (await tenant.Api.UploadFileAsync(created.Secret.Id, created.Secret.Files[0].Id, sealedFile)).EnsureSuccessStatusCode();
         return new SentFile(created, key, plain);
     }
 
@@ -108,11 +104,8 @@ public sealed class SecretFilesInRegionsTests(EuRegionVouch factory) : IClassFix
     {
         var visitor = factory.ApiClient(null);
         var path = new Uri(sent.Created.Link).AbsolutePath;
-        var revealed = await visitor.SubmitAsync(path, path + "?handler=Reveal", []);
-        using var json = JsonDocument.Parse(await revealed.Content.ReadAsStringAsync());
-        var request = new HttpRequestMessage(HttpMethod.Get, $"{path}?handler=File&fileId={sent.Created.Secret.Files[0].Id}");
-        request.Headers.Add("X-Secret-Grant", json.RootElement.GetProperty("grant").GetString());
-        var download = await visitor.SendAsync(request);
+        var revealed = await visitor.RevealAsync(path);
+        var download = await visitor.DownloadAsync(path, sent.Created.Secret.Files[0].Id, revealed.Grant);
         download.EnsureSuccessStatusCode();
         return SecretFileCipher.Decrypt(await download.Content.ReadAsByteArrayAsync(), sent.Key);
     }

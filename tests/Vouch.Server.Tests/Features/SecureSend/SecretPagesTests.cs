@@ -29,7 +29,7 @@ public sealed class SecretPagesTests(SqliteVouch factory) : IClassFixture<Sqlite
         var stored = await StoredAsync(tenant.Id);
         Assert.Equal((envelope, contact.Id), (stored.Single().Envelope, stored.Single().ContactId));
         var revealed = await factory.ApiClient(null).SubmitAsync(new Uri(link).AbsolutePath, new Uri(link).AbsolutePath + "?handler=Reveal", []);
-        Assert.Equal("printer admin: 8812", SecretEnvelope.Open(await Reveals.EnvelopeAsync(revealed), key));
+        Assert.Equal("printer admin: 8812", SecretEnvelope.Open(await SecretSteps.EnvelopeAsync(revealed), key));
     }
 
     [Fact]

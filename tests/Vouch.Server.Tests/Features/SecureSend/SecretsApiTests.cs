@@ -41,7 +41,7 @@ public abstract class SecretsApiTests<TFactory>(TFactory factory) where TFactory
 
         var revealed = await visitor.SubmitAsync(path, path + "?handler=Reveal", []);
         Assert.Equal(HttpStatusCode.OK, revealed.StatusCode);
-        Assert.Equal(Plaintext, SecretEnvelope.Open(await Reveals.EnvelopeAsync(revealed), key));
+        Assert.Equal(Plaintext, SecretEnvelope.Open(await SecretSteps.EnvelopeAsync(revealed), key));
         Assert.Equal((SecretState.Consumed, 1), await StateAsync(tenant, created.Secret.Id));
         Assert.Null(await StoredEnvelopeAsync(created.Secret.Id));
 
@@ -93,7 +93,7 @@ public abstract class SecretsApiTests<TFactory>(TFactory factory) where TFactory
         Assert.DoesNotContain("heron", stored, StringComparison.Ordinal);
         Assert.ThrowsAny<System.Security.Cryptography.CryptographicException>(() => SecretEnvelope.Open(stored!, key));
         var revealed = await factory.ApiClient(null).SubmitAsync(path, path + "?handler=Reveal", []);
-        Assert.Equal(Plaintext, SecretEnvelope.Open(await Reveals.EnvelopeAsync(revealed), key, "blue heron"));
+        Assert.Equal(Plaintext, SecretEnvelope.Open(await SecretSteps.EnvelopeAsync(revealed), key, "blue heron"));
         Assert.StartsWith("only with text", refused["passphrase"].Single(), StringComparison.Ordinal);
         var audit = await (await tenant.Api.GetAsync($"/api/v1/audit?targetId={created.Secret.Id}")).Content.ReadAsStringAsync();
         Assert.Contains("with a passphrase", audit, StringComparison.Ordinal);
@@ -138,7 +138,7 @@ public abstract class SecretsApiTests<TFactory>(TFactory factory) where TFactory
         {
             var path = new Uri(created.Link).AbsolutePath;
             var revealed = await visitor.SubmitAsync(path, path + "?handler=Reveal", []);
-            Assert.Equal(Plaintext, SecretEnvelope.Open(await Reveals.EnvelopeAsync(revealed), key));
+            Assert.Equal(Plaintext, SecretEnvelope.Open(await SecretSteps.EnvelopeAsync(revealed), key));
         }
 
         Assert.Equal((SecretState.Active, 2), await StateAsync(tenant, created.Secret.Id));
