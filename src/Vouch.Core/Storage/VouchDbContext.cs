@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Vouch.Core.Features.Audit;
 using Vouch.Core.Features.Delivery;
@@ -184,14 +185,29 @@ public sealed class VouchDbContext(DbContextOptions<VouchDbContext> options) : I
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         GuardTenantOwnership();
-        var pending = ChangeTracker.Entries<AuditEntry>().Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList();
+        var pending = new List<AuditEntry>();
+        var chained = new SortedSet<Guid>();
+        foreach (var entry in Entries(detect: false))
+        {
+            if (entry is { Entity: AuditEntry audited, State: EntityState.Added })
+            {
+                pending.Add(audited);
+                chained.Add(audited.TenantId);
+            }
+            else if (entry is { Entity: Tenant tenant, State: EntityState.Modified })
+            {
+                // A changed tenant row is saved with its head checked too (the head's sequence is a concurrency token).
+                chained.Add(tenant.Id);
+            }
+        }
+
         using var slot = await WriteSlotAsync(cancellationToken);
-        if (pending.Count == 0)
+        if (chained.Count == 0)
         {
             return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         }
 
-        return await SaveWithAuditChainAsync(pending, acceptAllChangesOnSuccess, cancellationToken);
+        return await SaveWithAuditChainAsync(pending, [.. chained], acceptAllChangesOnSuccess, cancellationToken);
     }
 
     internal void LeaveWriteSlot() => _writeSlotDepth--;
@@ -246,6 +262,8 @@ public sealed class VouchDbContext(DbContextOptions<VouchDbContext> options) : I
             b.HasIndex(t => t.NameNormalized).IsUnique();
             b.Property(t => t.DefaultRegion).HasMaxLength(2);
             b.Property(t => t.AuditHeadHash).HasMaxLength(64);
+            // Moving the head is conditional on the head the new entries were linked to (see ChainAsync).
+            b.Property(t => t.AuditHeadSequence).IsConcurrencyToken();
         });
 
         builder.Entity<ApiKey>(b =>
@@ -521,32 +539,56 @@ public sealed class VouchDbContext(DbContextOptions<VouchDbContext> options) : I
         return Expression.Lambda(body, e);
     }
 
+    // The change tracker's entries once changes are detected; later scans in the same save need not detect them again.
+    private IEnumerable<EntityEntry> Entries(bool detect)
+    {
+        if (detect)
+        {
+            ChangeTracker.DetectChanges();
+        }
+
+        var auto = ChangeTracker.AutoDetectChangesEnabled;
+        ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            return ChangeTracker.Entries().ToList();
+        }
+        finally
+        {
+            ChangeTracker.AutoDetectChangesEnabled = auto;
+        }
+    }
+
     private void GuardTenantOwnership()
     {
         if (_caller?.TenantId is not { } tenantId)
         {
+            ChangeTracker.DetectChanges();
             return;
         }
 
-        foreach (var entry in ChangeTracker.Entries<ITenantOwned>())
+        foreach (var entry in Entries(detect: true))
         {
-            if (entry.State == EntityState.Added && entry.Entity.TenantId == Guid.Empty)
+            if (entry is not { Entity: ITenantOwned owned, State: EntityState.Added or EntityState.Modified or EntityState.Deleted })
             {
-                entry.Entity.TenantId = tenantId;
+                continue;
             }
 
-            if (entry.State is EntityState.Added or EntityState.Modified or EntityState.Deleted && entry.Entity.TenantId != tenantId)
+            if (entry.State == EntityState.Added && owned.TenantId == Guid.Empty)
+            {
+                owned.TenantId = tenantId;
+            }
+
+            if (owned.TenantId != tenantId)
             {
                 throw new InvalidOperationException($"Refused to write a {entry.Metadata.ClrType.Name} of another tenant.");
             }
         }
     }
 
-    private async Task<int> SaveWithAuditChainAsync(List<AuditEntry> pending, bool acceptAll, CancellationToken ct)
+    private async Task<int> SaveWithAuditChainAsync(List<AuditEntry> pending, List<Guid> tenantIds, bool acceptAll, CancellationToken ct)
     {
-        var tenantIds = pending.Select(p => p.TenantId).Distinct().Order().ToList();
         var held = new List<IDisposable>();
-        var newHeads = new List<(Guid TenantId, long Sequence, string Hash)>();
         try
         {
             foreach (var tenantId in tenantIds)
@@ -554,51 +596,50 @@ public sealed class VouchDbContext(DbContextOptions<VouchDbContext> options) : I
                 held.Add(await AuditLocks.AcquireAsync(tenantId, ct));
             }
 
-            var ownTransaction = Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(ct) : null;
-            await using (ownTransaction)
+            for (var attempt = 0; ; attempt++)
             {
-                foreach (var tenantId in tenantIds)
+                var stubs = new List<EntityEntry<Tenant>>();
+                try
                 {
-                    var entries = pending.Where(p => p.TenantId == tenantId).ToList();
-                    var tracked = ChangeTracker.Entries<Tenant>().FirstOrDefault(t => t.Entity.Id == tenantId);
-                    (long, string) head;
-                    if (tracked is { State: EntityState.Added })
+                    var newHeads = new List<(Guid TenantId, long Sequence, string Hash)>();
+                    foreach (var tenantId in tenantIds)
                     {
-                        head = Link(entries, (tracked.Entity.AuditHeadSequence, tracked.Entity.AuditHeadHash));
-                    }
-                    else
-                    {
-                        head = await AdvanceHeadAsync(tenantId, entries, ct);
+                        newHeads.Add(await ChainAsync(tenantId, pending, stubs, ct));
                     }
 
-                    if (tracked is not null)
+                    var ownTransaction = Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(ct) : null;
+                    await using (ownTransaction)
                     {
-                        // The tracked row is saved too; it must carry the head just written, not the one it was read with.
-                        tracked.Entity.AuditHeadSequence = head.Item1;
-                        tracked.Entity.AuditHeadHash = head.Item2;
-                        tracked.Property(t => t.AuditHeadSequence).OriginalValue = head.Item1;
-                        tracked.Property(t => t.AuditHeadHash).OriginalValue = head.Item2;
-                    }
+                        var written = await base.SaveChangesAsync(acceptAll, ct);
+                        if (ownTransaction is null)
+                        {
+                            // The caller's transaction may still roll back: re-read next time.
+                            tenantIds.ForEach(AuditLocks.ForgetHead);
+                            return written;
+                        }
 
-                    newHeads.Add((tenantId, head.Item1, head.Item2));
-                }
+                        await ownTransaction.CommitAsync(ct);
+                        foreach (var (tenantId, sequence, hash) in newHeads)
+                        {
+                            AuditLocks.RememberHead(tenantId, sequence, hash);
+                        }
 
-                var written = await base.SaveChangesAsync(acceptAll, ct);
-                if (ownTransaction is not null)
-                {
-                    await ownTransaction.CommitAsync(ct);
-                    foreach (var (tenantId, sequence, hash) in newHeads)
-                    {
-                        AuditLocks.RememberHead(tenantId, sequence, hash);
+                        return written;
                     }
                 }
-                else
+                catch (DbUpdateConcurrencyException e) when (attempt < 10 && e.Entries.Any(x => x.Entity is Tenant))
                 {
-                    // The caller's transaction may still roll back: re-read next time.
+                    // Another node (or process) moved a chain since its head was read: read it again and link after it.
+                    // SaveChanges undid its own writes (transaction or savepoint), and the entries are still to be saved.
                     tenantIds.ForEach(AuditLocks.ForgetHead);
                 }
-
-                return written;
+                finally
+                {
+                    foreach (var stub in stubs)
+                    {
+                        stub.State = EntityState.Detached;
+                    }
+                }
             }
         }
         catch
@@ -616,32 +657,39 @@ public sealed class VouchDbContext(DbContextOptions<VouchDbContext> options) : I
     }
 
     /// <summary>
-    /// Links the entries after the tenant's head and moves the head with an update that only lands if the head is still the
-    /// one they were linked to. On PostgreSQL that update also locks the tenant row until commit, so appenders on other
-    /// nodes wait, then find the head moved and link again after it.
+    /// Links a tenant's new entries after its head and moves the head in the same save: the head's sequence is a concurrency
+    /// token, so the update only lands if the head is still the one the entries were linked to (on PostgreSQL it also locks
+    /// the tenant row until commit, so appenders on other nodes wait, then find the head moved and link again).
     /// </summary>
-    private async Task<(long, string)> AdvanceHeadAsync(Guid tenantId, List<AuditEntry> entries, CancellationToken ct)
+    private async Task<(Guid, long, string)> ChainAsync(Guid tenantId, List<AuditEntry> pending, List<EntityEntry<Tenant>> stubs, CancellationToken ct)
     {
-        var known = AuditLocks.TryGetHead(tenantId, out var remembered) ? remembered : await ReadHeadAsync(tenantId, ct);
-        for (var attempt = 0; ; attempt++)
+        var entries = pending.Where(p => p.TenantId == tenantId).ToList();
+        var tracked = Entries(detect: false).FirstOrDefault(e => e.Entity is Tenant t && t.Id == tenantId) is { } found ? Entry((Tenant)found.Entity) : null;
+        if (tracked is { State: EntityState.Added })
         {
-            var (expectedSequence, _) = known;
-            var head = Link(entries, known);
-            var moved = await Tenants.IgnoreQueryFilters()
-                .Where(t => t.Id == tenantId && t.AuditHeadSequence == expectedSequence)
-                .ExecuteUpdateAsync(s => s.SetProperty(t => t.AuditHeadSequence, head.Item1).SetProperty(t => t.AuditHeadHash, head.Item2), ct);
-            if (moved == 1)
-            {
-                return head;
-            }
-
-            if (attempt >= 10)
-            {
-                throw new InvalidOperationException($"The audit chain of tenant {tenantId} kept moving; the append was abandoned.");
-            }
-
-            known = await ReadHeadAsync(tenantId, ct);
+            var first = Link(entries, (tracked.Entity.AuditHeadSequence, tracked.Entity.AuditHeadHash));
+            tracked.Entity.AuditHeadSequence = first.Item1;
+            tracked.Entity.AuditHeadHash = first.Item2;
+            return (tenantId, first.Item1, first.Item2);
         }
+
+        var known = AuditLocks.TryGetHead(tenantId, out var remembered) ? remembered : await ReadHeadAsync(tenantId, ct);
+        var head = Link(entries, known);
+        if (tracked is null)
+        {
+            tracked = Attach(Tenant.HeadOnly(tenantId));
+            stubs.Add(tracked);
+        }
+
+        var sequence = tracked.Property(t => t.AuditHeadSequence);
+        sequence.OriginalValue = known.Sequence;
+        sequence.CurrentValue = head.Item1;
+        sequence.IsModified = true;
+        var hash = tracked.Property(t => t.AuditHeadHash);
+        hash.OriginalValue = known.Hash;
+        hash.CurrentValue = head.Item2;
+        hash.IsModified = true;
+        return (tenantId, head.Item1, head.Item2);
     }
 
     private static (long, string) Link(List<AuditEntry> entries, (long Sequence, string Hash) head)
@@ -654,7 +702,7 @@ public sealed class VouchDbContext(DbContextOptions<VouchDbContext> options) : I
         return head;
     }
 
-    private async Task<(long, string)> ReadHeadAsync(Guid tenantId, CancellationToken ct)
+    private async Task<(long Sequence, string Hash)> ReadHeadAsync(Guid tenantId, CancellationToken ct)
     {
         var head = await Tenants.AsNoTracking().Where(t => t.Id == tenantId)
             .Select(t => new { t.AuditHeadSequence, t.AuditHeadHash })

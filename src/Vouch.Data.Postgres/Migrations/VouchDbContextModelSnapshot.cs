@@ -1078,6 +1078,7 @@ namespace Vouch.Data.Postgres.Migrations
                         .HasColumnType("character varying(64)");
 
                     b.Property<long>("AuditHeadSequence")
+                        .IsConcurrencyToken()
                         .HasColumnType("bigint");
 
                     b.Property<DateTime>("CreatedAt")

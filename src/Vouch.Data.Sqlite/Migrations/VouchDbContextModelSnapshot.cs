@@ -1069,6 +1069,7 @@ namespace Vouch.Data.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<long>("AuditHeadSequence")
+                        .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
                     b.Property<DateTime>("CreatedAt")

@@ -1,7 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Vouch.Core;
-using Vouch.Core.Features.Audit;
 using Vouch.Core.Storage;
 using Vouch.Server.Tests.Infrastructure;
 
@@ -14,25 +12,50 @@ public abstract class AuditAppendTests<TFactory>(TFactory factory) where TFactor
     {
         var tenant = await factory.CreateTenantAsync("Chain " + Guid.NewGuid().ToString("N")[..8]);
         (await tenant.Api.PostJsonAsync("/api/v1/api-keys", new { name = "first", scope = "read" })).EnsureSuccessStatusCode();
-        var pool = factory.Services.GetRequiredService<IDbContextFactory<VouchDbContext>>();
-        long movedTo;
-        await using (var db = pool.CreateDbContext())
-        {
-            // Another node appended meanwhile: this node's remembered head is now stale.
-            var head = await db.Tenants.Where(t => t.Id == tenant.Id).Select(t => t.AuditHeadSequence).SingleAsync();
-            movedTo = head + 1;
-            await db.Tenants.Where(t => t.Id == tenant.Id)
-                .ExecuteUpdateAsync(s => s.SetProperty(t => t.AuditHeadSequence, movedTo).SetProperty(t => t.AuditHeadHash, new string('a', 64)));
-        }
+        var movedTo = await MoveHeadAsAnotherNodeAsync(tenant.Id);
 
         var created = await tenant.Api.PostJsonAsync("/api/v1/api-keys", new { name = "second", scope = "read" });
         created.EnsureSuccessStatusCode();
 
-        var newest = (await (await tenant.Api.GetAsync("/api/v1/audit?action=api_key.created&pageSize=1")).ReadAsync<Page<AuditEntryView>>()).Items.Single();
+        await AssertNewestLinkedAfterAsync(tenant.Id, "api_key.created", movedTo);
+    }
+
+    [Fact]
+    public async Task TenantChange_AfterAnotherNodeMovedTheHead_IsSavedAndLinkedAfterTheNewHead()
+    {
+        // The tenant row carries the head, and its sequence is a concurrency token: a rename read before another node's
+        // append must still land, with its entry linked after that append.
+        var tenant = await factory.CreateTenantAsync("Chain " + Guid.NewGuid().ToString("N")[..8]);
+        (await tenant.Api.PostJsonAsync("/api/v1/api-keys", new { name = "first", scope = "read" })).EnsureSuccessStatusCode();
+        var movedTo = await MoveHeadAsAnotherNodeAsync(tenant.Id);
+        var name = "Renamed " + Guid.NewGuid().ToString("N")[..8];
+
+        (await tenant.Api.PutJsonAsync("/api/v1/tenant", new { name })).EnsureSuccessStatusCode();
+
+        await AssertNewestLinkedAfterAsync(tenant.Id, "tenant.updated", movedTo);
+        await using var db = factory.Services.GetRequiredService<IDbContextFactory<VouchDbContext>>().CreateDbContext();
+        var row = await db.Tenants.AsNoTracking().SingleAsync(t => t.Id == tenant.Id);
+        Assert.Equal(name, row.Name);
+        Assert.Equal(movedTo + 1, row.AuditHeadSequence);
+    }
+
+    // Another node appended meanwhile: this node's remembered head is now stale.
+    private async Task<long> MoveHeadAsAnotherNodeAsync(Guid tenantId)
+    {
+        await using var db = factory.Services.GetRequiredService<IDbContextFactory<VouchDbContext>>().CreateDbContext();
+        var movedTo = await db.Tenants.Where(t => t.Id == tenantId).Select(t => t.AuditHeadSequence).SingleAsync() + 1;
+        await db.Tenants.Where(t => t.Id == tenantId)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.AuditHeadSequence, movedTo).SetProperty(t => t.AuditHeadHash, new string('a', 64)));
+        return movedTo;
+    }
+
+    private async Task AssertNewestLinkedAfterAsync(Guid tenantId, string action, long movedTo)
+    {
+        await using var db = factory.Services.GetRequiredService<IDbContextFactory<VouchDbContext>>().CreateDbContext();
+        var newest = await db.AuditEntries.IgnoreQueryFilters().AsNoTracking().Where(a => a.TenantId == tenantId && a.Action == action)
+            .OrderByDescending(a => a.Sequence).FirstAsync();
         Assert.Equal(movedTo + 1, newest.Sequence);
-        await using var check = pool.CreateDbContext();
-        var entry = await check.AuditEntries.IgnoreQueryFilters().SingleAsync(a => a.Id == newest.Id);
-        Assert.Equal(new string('a', 64), entry.PreviousHash);
+        Assert.Equal(new string('a', 64), newest.PreviousHash);
     }
 }
 
