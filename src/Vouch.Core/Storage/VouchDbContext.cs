@@ -26,9 +26,6 @@ namespace Vouch.Core.Storage;
 /// </summary>
 public sealed class VouchDbContext(DbContextOptions<VouchDbContext> options) : IdentityUserContext<Member, Guid>(options), IDataProtectionKeyContext
 {
-    // Appends to a tenant's chain are serialised per process; the locks and known heads live as long as the process, as contexts are pooled.
-    private static readonly AuditChainLocks AuditLocks = new();
-
     // SQLite has one writer per database file. Writers queue here, asynchronously, instead of sleeping in SQLite's busy
     // handler on pool threads while holding other locks; one slot per database (tests open several).
     private static readonly ConcurrentDictionary<string, WriteGate> SqliteWriters = new(StringComparer.Ordinal);
@@ -185,29 +182,20 @@ public sealed class VouchDbContext(DbContextOptions<VouchDbContext> options) : I
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         GuardTenantOwnership();
-        var pending = new List<AuditEntry>();
-        var chained = new SortedSet<Guid>();
-        foreach (var entry in Entries(detect: false))
+        var audited = Entries(detect: false).Any(e => e is { Entity: AuditEntry, State: EntityState.Added });
+        int written;
+        using (await WriteSlotAsync(cancellationToken))
         {
-            if (entry is { Entity: AuditEntry audited, State: EntityState.Added })
-            {
-                pending.Add(audited);
-                chained.Add(audited.TenantId);
-            }
-            else if (entry is { Entity: Tenant tenant, State: EntityState.Modified })
-            {
-                // A changed tenant row is saved with its head checked too (the head's sequence is a concurrency token).
-                chained.Add(tenant.Id);
-            }
+            written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         }
 
-        using var slot = await WriteSlotAsync(cancellationToken);
-        if (chained.Count == 0)
+        if (audited)
         {
-            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            // Entries are saved unsealed; the sealer links them into their tenant's chain (see SealAuditEntries).
+            AuditSealSignal.Pulse();
         }
 
-        return await SaveWithAuditChainAsync(pending, [.. chained], acceptAllChangesOnSuccess, cancellationToken);
+        return written;
     }
 
     internal void LeaveWriteSlot() => _writeSlotDepth--;
@@ -262,8 +250,6 @@ public sealed class VouchDbContext(DbContextOptions<VouchDbContext> options) : I
             b.HasIndex(t => t.NameNormalized).IsUnique();
             b.Property(t => t.DefaultRegion).HasMaxLength(2);
             b.Property(t => t.AuditHeadHash).HasMaxLength(64);
-            // Moving the head is conditional on the head the new entries were linked to (see ChainAsync).
-            b.Property(t => t.AuditHeadSequence).IsConcurrencyToken();
         });
 
         builder.Entity<ApiKey>(b =>
@@ -337,7 +323,10 @@ public sealed class VouchDbContext(DbContextOptions<VouchDbContext> options) : I
             b.Property(a => a.SourceAddress).HasMaxLength(64);
             b.Property(a => a.PreviousHash).HasMaxLength(64);
             b.Property(a => a.Hash).HasMaxLength(64);
-            b.HasIndex(a => new { a.TenantId, a.Sequence }).IsUnique();
+            // Sealed entries by their place in the chain; entries still to seal, in the order they will be sealed. The same
+            // SQL condition on both databases.
+            b.HasIndex(a => new { a.TenantId, a.Sequence }).IsUnique().HasFilter("\"Sequence\" IS NOT NULL");
+            b.HasIndex(a => new { a.TenantId, a.OccurredAt, a.Id }).HasDatabaseName("IX_AuditEntries_Unsealed").HasFilter("\"Sequence\" IS NULL");
             b.HasIndex(a => new { a.TenantId, a.Action, a.OccurredAt });
             b.HasOne<Tenant>().WithMany().HasForeignKey(a => a.TenantId).OnDelete(DeleteBehavior.Restrict);
         });
@@ -584,130 +573,6 @@ public sealed class VouchDbContext(DbContextOptions<VouchDbContext> options) : I
                 throw new InvalidOperationException($"Refused to write a {entry.Metadata.ClrType.Name} of another tenant.");
             }
         }
-    }
-
-    private async Task<int> SaveWithAuditChainAsync(List<AuditEntry> pending, List<Guid> tenantIds, bool acceptAll, CancellationToken ct)
-    {
-        var held = new List<IDisposable>();
-        try
-        {
-            foreach (var tenantId in tenantIds)
-            {
-                held.Add(await AuditLocks.AcquireAsync(tenantId, ct));
-            }
-
-            for (var attempt = 0; ; attempt++)
-            {
-                var stubs = new List<EntityEntry<Tenant>>();
-                try
-                {
-                    var newHeads = new List<(Guid TenantId, long Sequence, string Hash)>();
-                    foreach (var tenantId in tenantIds)
-                    {
-                        newHeads.Add(await ChainAsync(tenantId, pending, stubs, ct));
-                    }
-
-                    var ownTransaction = Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(ct) : null;
-                    await using (ownTransaction)
-                    {
-                        var written = await base.SaveChangesAsync(acceptAll, ct);
-                        if (ownTransaction is null)
-                        {
-                            // The caller's transaction may still roll back: re-read next time.
-                            tenantIds.ForEach(AuditLocks.ForgetHead);
-                            return written;
-                        }
-
-                        await ownTransaction.CommitAsync(ct);
-                        foreach (var (tenantId, sequence, hash) in newHeads)
-                        {
-                            AuditLocks.RememberHead(tenantId, sequence, hash);
-                        }
-
-                        return written;
-                    }
-                }
-                catch (DbUpdateConcurrencyException e) when (attempt < 10 && e.Entries.Any(x => x.Entity is Tenant))
-                {
-                    // Another node (or process) moved a chain since its head was read: read it again and link after it.
-                    // SaveChanges undid its own writes (transaction or savepoint), and the entries are still to be saved.
-                    tenantIds.ForEach(AuditLocks.ForgetHead);
-                }
-                finally
-                {
-                    foreach (var stub in stubs)
-                    {
-                        stub.State = EntityState.Detached;
-                    }
-                }
-            }
-        }
-        catch
-        {
-            tenantIds.ForEach(AuditLocks.ForgetHead);
-            throw;
-        }
-        finally
-        {
-            foreach (var release in held)
-            {
-                release.Dispose();
-            }
-        }
-    }
-
-    /// <summary>
-    /// Links a tenant's new entries after its head and moves the head in the same save: the head's sequence is a concurrency
-    /// token, so the update only lands if the head is still the one the entries were linked to (on PostgreSQL it also locks
-    /// the tenant row until commit, so appenders on other nodes wait, then find the head moved and link again).
-    /// </summary>
-    private async Task<(Guid, long, string)> ChainAsync(Guid tenantId, List<AuditEntry> pending, List<EntityEntry<Tenant>> stubs, CancellationToken ct)
-    {
-        var entries = pending.Where(p => p.TenantId == tenantId).ToList();
-        var tracked = Entries(detect: false).FirstOrDefault(e => e.Entity is Tenant t && t.Id == tenantId) is { } found ? Entry((Tenant)found.Entity) : null;
-        if (tracked is { State: EntityState.Added })
-        {
-            var first = Link(entries, (tracked.Entity.AuditHeadSequence, tracked.Entity.AuditHeadHash));
-            tracked.Entity.AuditHeadSequence = first.Item1;
-            tracked.Entity.AuditHeadHash = first.Item2;
-            return (tenantId, first.Item1, first.Item2);
-        }
-
-        var known = AuditLocks.TryGetHead(tenantId, out var remembered) ? remembered : await ReadHeadAsync(tenantId, ct);
-        var head = Link(entries, known);
-        if (tracked is null)
-        {
-            tracked = Attach(Tenant.HeadOnly(tenantId));
-            stubs.Add(tracked);
-        }
-
-        var sequence = tracked.Property(t => t.AuditHeadSequence);
-        sequence.OriginalValue = known.Sequence;
-        sequence.CurrentValue = head.Item1;
-        sequence.IsModified = true;
-        var hash = tracked.Property(t => t.AuditHeadHash);
-        hash.OriginalValue = known.Hash;
-        hash.CurrentValue = head.Item2;
-        hash.IsModified = true;
-        return (tenantId, head.Item1, head.Item2);
-    }
-
-    private static (long, string) Link(List<AuditEntry> entries, (long Sequence, string Hash) head)
-    {
-        foreach (var entry in entries)
-        {
-            head = AuditChain.Link(entry, head.Sequence, head.Hash);
-        }
-
-        return head;
-    }
-
-    private async Task<(long Sequence, string Hash)> ReadHeadAsync(Guid tenantId, CancellationToken ct)
-    {
-        var head = await Tenants.AsNoTracking().Where(t => t.Id == tenantId)
-            .Select(t => new { t.AuditHeadSequence, t.AuditHeadHash })
-            .SingleAsync(ct);
-        return (head.AuditHeadSequence, head.AuditHeadHash);
     }
 
     private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(

@@ -134,7 +134,6 @@ namespace Vouch.Data.Postgres.Migrations
                         .HasColumnType("character varying(4000)");
 
                     b.Property<string>("Hash")
-                        .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
@@ -142,11 +141,10 @@ namespace Vouch.Data.Postgres.Migrations
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("PreviousHash")
-                        .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
-                    b.Property<long>("Sequence")
+                    b.Property<long?>("Sequence")
                         .HasColumnType("bigint");
 
                     b.Property<string>("SourceAddress")
@@ -167,9 +165,14 @@ namespace Vouch.Data.Postgres.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("TenantId", "Sequence")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("\"Sequence\" IS NOT NULL");
 
                     b.HasIndex("TenantId", "Action", "OccurredAt");
+
+                    b.HasIndex("TenantId", "OccurredAt", "Id")
+                        .HasDatabaseName("IX_AuditEntries_Unsealed")
+                        .HasFilter("\"Sequence\" IS NULL");
 
                     b.ToTable("AuditEntries");
                 });
@@ -1078,7 +1081,6 @@ namespace Vouch.Data.Postgres.Migrations
                         .HasColumnType("character varying(64)");
 
                     b.Property<long>("AuditHeadSequence")
-                        .IsConcurrencyToken()
                         .HasColumnType("bigint");
 
                     b.Property<DateTime>("CreatedAt")

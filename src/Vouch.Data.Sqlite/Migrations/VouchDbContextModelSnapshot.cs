@@ -125,7 +125,6 @@ namespace Vouch.Data.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Hash")
-                        .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
@@ -133,11 +132,10 @@ namespace Vouch.Data.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<string>("PreviousHash")
-                        .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
-                    b.Property<long>("Sequence")
+                    b.Property<long?>("Sequence")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("SourceAddress")
@@ -158,9 +156,14 @@ namespace Vouch.Data.Sqlite.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("TenantId", "Sequence")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("\"Sequence\" IS NOT NULL");
 
                     b.HasIndex("TenantId", "Action", "OccurredAt");
+
+                    b.HasIndex("TenantId", "OccurredAt", "Id")
+                        .HasDatabaseName("IX_AuditEntries_Unsealed")
+                        .HasFilter("\"Sequence\" IS NULL");
 
                     b.ToTable("AuditEntries");
                 });
@@ -1069,7 +1072,6 @@ namespace Vouch.Data.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<long>("AuditHeadSequence")
-                        .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
                     b.Property<DateTime>("CreatedAt")

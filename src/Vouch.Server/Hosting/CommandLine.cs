@@ -17,12 +17,30 @@ public static class CommandLine
         var app = VouchApp.Build(rest);
         await Storage.MigrateAsync(app.Services, CancellationToken.None);
         await using var scope = app.Services.CreateAsyncScope();
-        return verb switch
+        if (verb == "audit verify")
+        {
+            await SealAsync(app.Services); // everything saved so far, by any node, is checked
+        }
+
+        var exit = verb switch
         {
             "init" => await InitAsync(scope.ServiceProvider, options, passwordInput, output, error),
             "audit verify" => await VerifyAsync(scope.ServiceProvider, output, error),
             _ => Usage(error),
         };
+        if (verb == "init")
+        {
+            await SealAsync(app.Services); // no server may run yet to seal what init recorded
+        }
+
+        return exit;
+    }
+
+    private static async Task SealAsync(IServiceProvider services)
+    {
+        await using var scope = services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<Caller>().ActAsSystemForAllTenants();
+        await scope.ServiceProvider.GetRequiredService<SealAuditEntries>().HandleAsync(CancellationToken.None);
     }
 
     private static async Task<int> InitAsync(IServiceProvider services, Dictionary<string, string> options, TextReader? input, TextWriter output, TextWriter error)

@@ -49,6 +49,7 @@ public static class Delivery
         services.AddSingleton<ITechnicianVerificationNotifier, HubTechnicianVerificationNotifier>();
         services.AddVouchIntegrations(configuration);
         services.AddHostedService<DeliveryWorker>();
+        services.AddHostedService<AuditSealer>();
         return services;
     }
 }

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Vouch.Core.Features.Audit;
 using Vouch.Core.Features.Tenancy;
 using Vouch.Testing;
 
@@ -69,6 +70,14 @@ public abstract class VouchFactory(TestDatabase database, IReadOnlyDictionary<st
             .HandleAsync(new CreateTenantRequest(name, email, "Owner " + name, "a long enough password", "US", IssueApiKey: true), CancellationToken.None);
         Assert.True(created.Succeeded, created.Failure?.ToString());
         return new TestTenant(created.Value!.TenantId, created.Value.OwnerId, email, ApiClient(created.Value.ApiKey!), created.Value.ApiKey!);
+    }
+
+    /// <summary>Seals every audit entry saved so far, as the server's sealer does on its own within about a second.</summary>
+    public async Task SealAuditAsync()
+    {
+        await using var scope = Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<Caller>().ActAsSystemForAllTenants();
+        await scope.ServiceProvider.GetRequiredService<SealAuditEntries>().HandleAsync(CancellationToken.None);
     }
 
     public HttpClient ApiClient(string? apiKey)

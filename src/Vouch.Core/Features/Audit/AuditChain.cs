@@ -18,7 +18,7 @@ public static class AuditChain
         // Length-prefixed fields, so no two different entries share a canonical form.
         var builder = new StringBuilder();
         Append(builder, entry.TenantId.ToString("D"));
-        Append(builder, entry.Sequence.ToString(CultureInfo.InvariantCulture));
+        Append(builder, entry.Sequence?.ToString(CultureInfo.InvariantCulture));
         Append(builder, entry.OccurredAt.ToString("yyyy-MM-ddTHH:mm:ss.ffffff", CultureInfo.InvariantCulture));
         Append(builder, entry.Action);
         Append(builder, entry.ActorKind.ToString());
@@ -38,7 +38,7 @@ public static class AuditChain
         entry.Sequence = headSequence + 1;
         entry.PreviousHash = headHash;
         entry.Hash = ComputeHash(entry, headHash);
-        return (entry.Sequence, entry.Hash);
+        return (headSequence + 1, entry.Hash);
     }
 
     /// <summary>Checks entries in sequence order against each other and the recorded head; returns the first break or null.</summary>
@@ -55,12 +55,12 @@ public static class AuditChain
 
             if (entry.PreviousHash != previous)
             {
-                return new ChainBreak(entry.Sequence, entry.Id, "its previous-hash does not match the entry before it");
+                return new ChainBreak(expectedSequence, entry.Id, "its previous-hash does not match the entry before it");
             }
 
             if (ComputeHash(entry, previous) != entry.Hash)
             {
-                return new ChainBreak(entry.Sequence, entry.Id, "its content does not match its hash: the entry was changed");
+                return new ChainBreak(expectedSequence, entry.Id, "its content does not match its hash: the entry was changed");
             }
 
             previous = entry.Hash;

@@ -29,8 +29,8 @@ public sealed class AuditEntry : ITenantOwned
 
     public Guid TenantId { get; set; }
 
-    /// <summary>1, 2, 3 … per tenant, with no gaps.</summary>
-    public long Sequence { get; internal set; }
+    /// <summary>1, 2, 3 … per tenant, with no gaps; null until the entry is sealed into the chain (see <see cref="SealAuditEntries"/>).</summary>
+    public long? Sequence { get; internal set; }
 
     public DateTime OccurredAt { get; private set; }
 
@@ -51,7 +51,7 @@ public sealed class AuditEntry : ITenantOwned
 
     public string? SourceAddress { get; private set; }
 
-    public string PreviousHash { get; internal set; } = "";
+    public string? PreviousHash { get; internal set; }
 
-    public string Hash { get; internal set; } = "";
+    public string? Hash { get; internal set; }
 }

@@ -4,8 +4,9 @@ using Vouch.Core.Storage;
 
 namespace Vouch.Core.Features.Audit;
 
-public sealed record AuditEntryView(Guid Id, long Sequence, DateTime OccurredAt, string Action, ActorKind ActorKind, string? ActorId,
-    string? ActorName, string? TargetType, string? TargetId, string? Detail, string? SourceAddress, string Hash);
+/// <summary>An entry as listed; <c>Sequence</c> and <c>Hash</c> are null for the moment between its save and its sealing.</summary>
+public sealed record AuditEntryView(Guid Id, long? Sequence, DateTime OccurredAt, string Action, ActorKind ActorKind, string? ActorId,
+    string? ActorName, string? TargetType, string? TargetId, string? Detail, string? SourceAddress, string? Hash);
 
 public sealed record ListAuditRequest(string? Action, string? ActorId, string? TargetId, DateTime? From, DateTime? To, PageRequest Page);
 
@@ -49,7 +50,9 @@ public sealed class ListAudit(VouchDbContext db)
             query = query.Where(a => a.OccurredAt < to);
         }
 
-        var rows = await query.OrderByDescending(a => a.Sequence).Skip(request.Page.Skip).Take(request.Page.Size + 1)
+        // Newest first: entries not sealed yet (the last second or so), then the chain from its head back.
+        var rows = await query.OrderBy(a => a.Sequence != null).ThenByDescending(a => a.Sequence).ThenByDescending(a => a.OccurredAt).ThenByDescending(a => a.Id)
+            .Skip(request.Page.Skip).Take(request.Page.Size + 1)
             .Select(a => new AuditEntryView(a.Id, a.Sequence, a.OccurredAt, a.Action, a.ActorKind, a.ActorId, a.ActorName, a.TargetType,
                 a.TargetId, a.Detail, a.SourceAddress, a.Hash))
             .ToListAsync(ct);
@@ -59,7 +62,10 @@ public sealed class ListAudit(VouchDbContext db)
 
 public sealed record TenantChainResult(Guid TenantId, string TenantName, long Entries, ChainBreak? Break);
 
-/// <summary>Recomputes every tenant's chain (or the caller's, in a tenant scope) and reports the first broken entry of each.</summary>
+/// <summary>
+/// Recomputes every tenant's chain (or the caller's, in a tenant scope) and reports the first broken entry of each. Only sealed
+/// entries are in a chain: seal first (<see cref="SealAuditEntries"/>) to check everything saved so far.
+/// </summary>
 public sealed class VerifyAuditChain(VouchDbContext db, Caller caller)
 {
     public async Task<IReadOnlyList<TenantChainResult>> HandleAsync(CancellationToken ct)
@@ -71,7 +77,7 @@ public sealed class VerifyAuditChain(VouchDbContext db, Caller caller)
         foreach (var tenant in tenants)
         {
             var entries = await db.AuditEntries.IgnoreQueryFilters().AsNoTracking()
-                .Where(a => a.TenantId == tenant.Id)
+                .Where(a => a.TenantId == tenant.Id && a.Sequence != null)
                 .OrderBy(a => a.Sequence)
                 .ToListAsync(ct);
             results.Add(new TenantChainResult(tenant.Id, tenant.Name, entries.Count, AuditChain.Verify(entries, tenant.AuditHeadSequence, tenant.AuditHeadHash)));
@@ -81,17 +87,17 @@ public sealed class VerifyAuditChain(VouchDbContext db, Caller caller)
     }
 }
 
-public sealed record ExportedAuditEntry(Guid Id, long Sequence, DateTime OccurredAt, string Action, ActorKind ActorKind, string? ActorId,
-    string? ActorName, string? TargetType, string? TargetId, string? Detail, string? SourceAddress, string PreviousHash, string Hash);
+public sealed record ExportedAuditEntry(Guid Id, long? Sequence, DateTime OccurredAt, string Action, ActorKind ActorKind, string? ActorId,
+    string? ActorName, string? TargetType, string? TargetId, string? Detail, string? SourceAddress, string? PreviousHash, string? Hash);
 
 /// <summary>
 /// The tenant's whole log, oldest first, with both hashes of every entry, streamed: an outside copy that can be checked
-/// against the chain later.
+/// against the chain later. Entries not sealed yet come last, without hashes.
 /// </summary>
 public sealed class ExportAudit(VouchDbContext db)
 {
     public IAsyncEnumerable<ExportedAuditEntry> HandleAsync() =>
-        db.AuditEntries.AsNoTracking().OrderBy(a => a.Sequence)
+        db.AuditEntries.AsNoTracking().OrderBy(a => a.Sequence == null).ThenBy(a => a.Sequence).ThenBy(a => a.OccurredAt).ThenBy(a => a.Id)
             .Select(a => new ExportedAuditEntry(a.Id, a.Sequence, a.OccurredAt, a.Action, a.ActorKind, a.ActorId, a.ActorName, a.TargetType,
                 a.TargetId, a.Detail, a.SourceAddress, a.PreviousHash, a.Hash))
             .AsAsyncEnumerable();

@@ -32,9 +32,6 @@ public sealed class Tenant
 
     public string AuditHeadHash { get; internal set; } = "";
 
-    /// <summary>A tenant known by its id only, to attach and move its audit head without reading the row.</summary>
-    internal static Tenant HeadOnly(Guid id) => new() { Id = id };
-
     public static string Normalize(string name) => name.Trim().ToUpperInvariant();
 
     public void Rename(string name)

@@ -44,6 +44,10 @@ public sealed class UpdateTenant(VouchDbContext db, Caller caller, AuditLog audi
             return new Forbidden("only Owners, Admins and write keys can change tenant settings");
         }
 
+        // Lock the tenant row before anything else: its audit entry's foreign key share-locks the row, and two changes that
+        // both held that lock and then updated the row's unique name would deadlock on PostgreSQL. (SQLite has one writer.)
+        await using var transaction = await db.BeginWriteTransactionAsync(ct);
+        await db.Tenants.Where(t => t.Id == caller.TenantId).ExecuteUpdateAsync(s => s.SetProperty(t => t.DefaultRegion, t => t.DefaultRegion), ct);
         var tenant = await db.Tenants.SingleAsync(t => t.Id == caller.TenantId, ct);
         if (request.Name is not null)
         {
@@ -63,6 +67,7 @@ public sealed class UpdateTenant(VouchDbContext db, Caller caller, AuditLog audi
 
         audit.Record("tenant.updated", "tenant", tenant.Id.ToString(), $"name={tenant.Name}; region={tenant.DefaultRegion}");
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         regions.Forget(tenant.Id);
         profiles.Forget(tenant.Id); // the name is in every message and on the link pages
         return new TenantView(tenant.Id, tenant.Name, tenant.DefaultRegion, tenant.CreatedAt);

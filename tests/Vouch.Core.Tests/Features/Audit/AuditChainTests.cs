@@ -38,7 +38,7 @@ public sealed class AuditChainTests
     {
         var (entries, head) = Chain(4);
         SetPrivate(entries[1], nameof(AuditEntry.ActorName), "someone else");
-        entries[1].Hash = AuditChain.ComputeHash(entries[1], entries[1].PreviousHash);
+        entries[1].Hash = AuditChain.ComputeHash(entries[1], entries[1].PreviousHash!);
 
         var broken = AuditChain.Verify(entries, head.Sequence, head.Hash);
 

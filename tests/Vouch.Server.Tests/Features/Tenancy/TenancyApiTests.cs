@@ -97,6 +97,7 @@ public abstract class TenancyApiTests<TFactory>(TFactory factory) where TFactory
             (await tenant.Api.PostJsonAsync("/api/v1/api-keys", new { name = $"k{i}", scope = "read" })).EnsureSuccessStatusCode();
         }
 
+        await factory.SealAuditAsync();
         var audit = await (await tenant.Api.GetAsync("/api/v1/audit?pageSize=2")).ReadAsync<Page<AuditEntryView>>();
         Assert.Equal([6L, 5L], audit.Items.Select(a => a.Sequence));
         Assert.True(audit.HasMore);

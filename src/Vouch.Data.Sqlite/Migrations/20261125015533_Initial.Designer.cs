@@ -12,7 +12,7 @@ using Vouch.Core.Storage;
 namespace Vouch.Data.Sqlite.Migrations
 {
     [DbContext(typeof(VouchDbContext))]
-    [Migration("20261125011525_Initial")]
+    [Migration("20261125015533_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -128,7 +128,6 @@ namespace Vouch.Data.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Hash")
-                        .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
@@ -136,11 +135,10 @@ namespace Vouch.Data.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<string>("PreviousHash")
-                        .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
-                    b.Property<long>("Sequence")
+                    b.Property<long?>("Sequence")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("SourceAddress")
@@ -161,9 +159,14 @@ namespace Vouch.Data.Sqlite.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("TenantId", "Sequence")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("\"Sequence\" IS NOT NULL");
 
                     b.HasIndex("TenantId", "Action", "OccurredAt");
+
+                    b.HasIndex("TenantId", "OccurredAt", "Id")
+                        .HasDatabaseName("IX_AuditEntries_Unsealed")
+                        .HasFilter("\"Sequence\" IS NULL");
 
                     b.ToTable("AuditEntries");
                 });
@@ -1072,7 +1075,6 @@ namespace Vouch.Data.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<long>("AuditHeadSequence")
-                        .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
                     b.Property<DateTime>("CreatedAt")

@@ -13,7 +13,7 @@ using Vouch.Core.Storage;
 namespace Vouch.Data.Postgres.Migrations
 {
     [DbContext(typeof(VouchDbContext))]
-    [Migration("20261125011531_Initial")]
+    [Migration("20261125015540_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -137,7 +137,6 @@ namespace Vouch.Data.Postgres.Migrations
                         .HasColumnType("character varying(4000)");
 
                     b.Property<string>("Hash")
-                        .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
@@ -145,11 +144,10 @@ namespace Vouch.Data.Postgres.Migrations
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("PreviousHash")
-                        .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
-                    b.Property<long>("Sequence")
+                    b.Property<long?>("Sequence")
                         .HasColumnType("bigint");
 
                     b.Property<string>("SourceAddress")
@@ -170,9 +168,14 @@ namespace Vouch.Data.Postgres.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("TenantId", "Sequence")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("\"Sequence\" IS NOT NULL");
 
                     b.HasIndex("TenantId", "Action", "OccurredAt");
+
+                    b.HasIndex("TenantId", "OccurredAt", "Id")
+                        .HasDatabaseName("IX_AuditEntries_Unsealed")
+                        .HasFilter("\"Sequence\" IS NULL");
 
                     b.ToTable("AuditEntries");
                 });
@@ -1081,7 +1084,6 @@ namespace Vouch.Data.Postgres.Migrations
                         .HasColumnType("character varying(64)");
 
                     b.Property<long>("AuditHeadSequence")
-                        .IsConcurrencyToken()
                         .HasColumnType("bigint");
 
                     b.Property<DateTime>("CreatedAt")

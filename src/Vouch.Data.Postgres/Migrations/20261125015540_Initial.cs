@@ -87,7 +87,7 @@ namespace Vouch.Data.Postgres.Migrations
                 {
                     Id = table.Column<Guid>(type: "uuid", nullable: false),
                     TenantId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Sequence = table.Column<long>(type: "bigint", nullable: false),
+                    Sequence = table.Column<long>(type: "bigint", nullable: true),
                     OccurredAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     Action = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
                     ActorKind = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
@@ -97,8 +97,8 @@ namespace Vouch.Data.Postgres.Migrations
                     TargetId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
                     Detail = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
                     SourceAddress = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    PreviousHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false)
+                    PreviousHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    Hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -784,7 +784,14 @@ namespace Vouch.Data.Postgres.Migrations
                 name: "IX_AuditEntries_TenantId_Sequence",
                 table: "AuditEntries",
                 columns: new[] { "TenantId", "Sequence" },
-                unique: true);
+                unique: true,
+                filter: "\"Sequence\" IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_Unsealed",
+                table: "AuditEntries",
+                columns: new[] { "TenantId", "OccurredAt", "Id" },
+                filter: "\"Sequence\" IS NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Companies_TenantId_NameNormalized",

@@ -85,7 +85,7 @@ namespace Vouch.Data.Sqlite.Migrations
                 {
                     Id = table.Column<Guid>(type: "TEXT", nullable: false),
                     TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    Sequence = table.Column<long>(type: "INTEGER", nullable: false),
+                    Sequence = table.Column<long>(type: "INTEGER", nullable: true),
                     OccurredAt = table.Column<DateTime>(type: "TEXT", nullable: false),
                     Action = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
                     ActorKind = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
@@ -95,8 +95,8 @@ namespace Vouch.Data.Sqlite.Migrations
                     TargetId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
                     Detail = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
                     SourceAddress = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
-                    PreviousHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    Hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false)
+                    PreviousHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -782,7 +782,14 @@ namespace Vouch.Data.Sqlite.Migrations
                 name: "IX_AuditEntries_TenantId_Sequence",
                 table: "AuditEntries",
                 columns: new[] { "TenantId", "Sequence" },
-                unique: true);
+                unique: true,
+                filter: "\"Sequence\" IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_Unsealed",
+                table: "AuditEntries",
+                columns: new[] { "TenantId", "OccurredAt", "Id" },
+                filter: "\"Sequence\" IS NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Companies_TenantId_NameNormalized",
