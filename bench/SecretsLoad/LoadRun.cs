@@ -188,11 +188,32 @@ internal sealed class LoadRun(LoadOptions options)
         return status is HttpStatusCode.Gone or HttpStatusCode.OK ? null : $"second-reveal:{(int)status}";
     }
 
-    /// <summary>The newest audit entry's sequence number before the run; the checks read only what comes after it.</summary>
+    /// <summary>
+    /// The newest audit entry's sequence number before the run; the checks read only what comes after it. Entries are
+    /// sealed into the chain (given their sequence) about a second after they are saved: wait for the newest one.
+    /// </summary>
     private static async Task<long> AuditHeadAsync(HttpClient api)
     {
-        var page = await api.GetFromJsonAsync("/api/v1/audit?pageSize=1", SecretsJson.Default.AuditPageDto);
-        return page?.Items.FirstOrDefault()?.Sequence ?? 0;
+        for (var attempt = 0; ; attempt++)
+        {
+            var page = await api.GetFromJsonAsync("/api/v1/audit?pageSize=1", SecretsJson.Default.AuditPageDto);
+            if (page?.Items.FirstOrDefault() is not { } newest)
+            {
+                return 0;
+            }
+
+            if (newest.Sequence is { } sequence)
+            {
+                return sequence;
+            }
+
+            if (attempt == 100)
+            {
+                throw new InvalidOperationException("the newest audit entry was not sealed within 10 s");
+            }
+
+            await Task.Delay(100);
+        }
     }
 
     private int ContentErrors()

@@ -35,6 +35,7 @@ internal sealed class RunChecks(Uri baseUrl, string apiKey, int secondRevealEver
             await using var stream = await response.Content.ReadAsStreamAsync();
             await foreach (var entry in JsonSerializer.DeserializeAsyncEnumerable(stream, SecretsJson.Default.AuditEntryDto))
             {
+                // An entry not sealed yet (no sequence) was saved after every sealed one: it belongs to the run.
                 if (entry is null || entry.Sequence <= auditBefore)
                 {
                     continue;

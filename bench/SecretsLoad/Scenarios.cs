@@ -192,7 +192,7 @@ internal sealed record RevealedFileDto(Guid Id, string Name, long Length);
 
 internal sealed record RevealDto(string Envelope, List<RevealedFileDto>? Files, string? Grant);
 
-internal sealed record AuditEntryDto(long Sequence, string? Action, string? TargetId);
+internal sealed record AuditEntryDto(long? Sequence, string? Action, string? TargetId);
 
 internal sealed record AuditPageDto(List<AuditEntryDto> Items);
 
