@@ -158,7 +158,7 @@ public sealed class VouchDbContext(DbContextOptions<VouchDbContext> options) : I
         }
     }
 
-    // Only the data-protection key store saves synchronously; audited changes must take the async path that chains them.
+    // Only the data-protection key store saves synchronously; audited changes take the async path, which wakes the sealer.
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         if (ChangeTracker.Entries<AuditEntry>().Any(e => e.State == EntityState.Added))
