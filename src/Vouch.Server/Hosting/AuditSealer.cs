@@ -20,11 +20,7 @@ internal sealed partial class AuditSealer(IServiceProvider services, ILogger<Aud
             var wake = AuditSealSignal.Next;
             try
             {
-                await using (var scope = services.CreateAsyncScope())
-                {
-                    scope.ServiceProvider.GetRequiredService<Caller>().ActAsSystemForAllTenants();
-                    await scope.ServiceProvider.GetRequiredService<SealAuditEntries>().HandleAsync(stoppingToken);
-                }
+                await TenantScopes.RunAsSystemAsync<SealAuditEntries, int>(services, h => h.HandleAsync(stoppingToken));
 
                 await wake.WaitAsync(Poll, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 await Task.Delay(Gather, stoppingToken);

@@ -36,12 +36,8 @@ public static class CommandLine
         return exit;
     }
 
-    private static async Task SealAsync(IServiceProvider services)
-    {
-        await using var scope = services.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<Caller>().ActAsSystemForAllTenants();
-        await scope.ServiceProvider.GetRequiredService<SealAuditEntries>().HandleAsync(CancellationToken.None);
-    }
+    private static Task<int> SealAsync(IServiceProvider services) =>
+        TenantScopes.RunAsSystemAsync<SealAuditEntries, int>(services, h => h.HandleAsync(CancellationToken.None));
 
     private static async Task<int> InitAsync(IServiceProvider services, Dictionary<string, string> options, TextReader? input, TextWriter output, TextWriter error)
     {

@@ -116,13 +116,9 @@ internal sealed partial class DeliveryWorker(IServiceProvider services, Delivery
         }
     }
 
-    private async Task<int> RunAsync<THandler>(Func<THandler, CancellationToken, Task<int>> run, CancellationToken ct)
-        where THandler : notnull
-    {
-        await using var scope = services.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<Caller>().ActAsSystemForAllTenants();
-        return await run(scope.ServiceProvider.GetRequiredService<THandler>(), ct);
-    }
+    private Task<int> RunAsync<THandler>(Func<THandler, CancellationToken, Task<int>> run, CancellationToken ct)
+        where THandler : notnull =>
+        TenantScopes.RunAsSystemAsync<THandler, int>(services, h => run(h, ct));
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A delivery pass failed; it will be retried")]
     private static partial void LogPassFailed(ILogger logger, Exception e);

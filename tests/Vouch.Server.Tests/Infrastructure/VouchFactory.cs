@@ -73,12 +73,8 @@ public abstract class VouchFactory(TestDatabase database, IReadOnlyDictionary<st
     }
 
     /// <summary>Seals every audit entry saved so far, as the server's sealer does on its own within about a second.</summary>
-    public async Task SealAuditAsync()
-    {
-        await using var scope = Services.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<Caller>().ActAsSystemForAllTenants();
-        await scope.ServiceProvider.GetRequiredService<SealAuditEntries>().HandleAsync(CancellationToken.None);
-    }
+    public Task<int> SealAuditAsync() =>
+        TenantScopes.RunAsSystemAsync<SealAuditEntries, int>(Services, h => h.HandleAsync(CancellationToken.None));
 
     public HttpClient ApiClient(string? apiKey)
     {
