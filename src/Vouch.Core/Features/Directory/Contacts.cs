@@ -1,6 +1,4 @@
-using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata;
 using Vouch.Core.Features.Tenancy;
 using Vouch.Core.Storage;
 
@@ -242,18 +240,6 @@ public sealed class GetContact(VouchDbContext db, TimeProvider clock)
             : [];
         return row.ToView() with { Verification = Verification.VerificationProjections.Shield(recent, clock.GetUtcNow().UtcDateTime) };
     }
-}
-
-/// <summary>
-/// A compiled query per model: EF binds a compiled query to the model it first runs with and refuses any other, and one
-/// process can hold several (one per database provider, as the tests do).
-/// </summary>
-internal sealed class PerModel<TQuery>(Func<TQuery> compile)
-    where TQuery : class
-{
-    private readonly ConditionalWeakTable<IModel, TQuery> _byModel = new();
-
-    public TQuery For(DbContext db) => _byModel.GetValue(db.Model, _ => compile());
 }
 
 public sealed record SearchContactsRequest(string? Search, Guid? CompanyId, PageRequest Page);

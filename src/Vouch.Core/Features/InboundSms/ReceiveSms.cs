@@ -50,6 +50,14 @@ public sealed class ReceiveSms(
 {
     public const int MaxProviderMessageIdLength = 64;
 
+    // Every text runs both; compiled once (see PerModel). The duplicate check looks across tenants: a provider id is global.
+    private static readonly PerModel<Func<VouchDbContext, MessageProvider, string, CancellationToken, Task<InboundMessage?>>> ByProviderId = new(() => EF.CompileAsyncQuery(
+        (VouchDbContext db, MessageProvider provider, string id, CancellationToken ct) => db.InboundMessages.IgnoreQueryFilters().AsNoTracking()
+            .SingleOrDefault(m => m.Provider == provider && m.ProviderMessageId == id)));
+
+    private static readonly PerModel<Func<VouchDbContext, string, CancellationToken, Task<bool>>> IsOptedOut = new(() => EF.CompileAsyncQuery(
+        (VouchDbContext db, string number, CancellationToken ct) => db.SmsOptOuts.Any(o => o.Number == number)));
+
     public async Task<InboundMessageView> HandleAsync(TenantPhoneNumber number, ReceivedSms sms, CancellationToken ct)
     {
         if (await FindAsync(sms, ct) is { } earlier)
@@ -64,7 +72,7 @@ public sealed class ReceiveSms(
         var message = new InboundMessage(Guid.CreateVersion7(now), number.TenantId, number.Id, sms.Provider, sms.ProviderMessageId,
             from, number.E164, sms.Body, keyword, now.UtcDateTime);
         db.InboundMessages.Add(message);
-        var optedOut = from.StartsWith('+') && await db.SmsOptOuts.AnyAsync(o => o.Number == from, ct);
+        var optedOut = from.StartsWith('+') && await IsOptedOut.For(db)(db, from, ct);
         var text = new InboundText(number, message, from, profile, optedOut);
 
         TechnicianVerificationChanged? change = null;
@@ -126,8 +134,7 @@ public sealed class ReceiveSms(
 
     private async Task<InboundMessageView?> FindAsync(ReceivedSms sms, CancellationToken ct)
     {
-        var message = await db.InboundMessages.IgnoreQueryFilters().AsNoTracking()
-            .SingleOrDefaultAsync(m => m.Provider == sms.Provider && m.ProviderMessageId == sms.ProviderMessageId, ct);
+        var message = await ByProviderId.For(db)(db, sms.Provider, sms.ProviderMessageId, ct);
         return message is null ? null : View(message, duplicate: true);
     }
 

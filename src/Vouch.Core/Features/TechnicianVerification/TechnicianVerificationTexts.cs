@@ -22,6 +22,32 @@ public sealed class TechnicianVerificationTexts(
     SmsReplies replies,
     TechnicianVerificationOutcomes outcomes)
 {
+    // Every #verify and #confirm runs these; compiled once (see PerModel). The tenant filter limits each to the context's tenant.
+    private static readonly PerModel<Func<VouchDbContext, string, IAsyncEnumerable<SenderContact>>> ContactsByPhone = new(() => EF.CompileAsyncQuery(
+        (VouchDbContext db, string e164) => (
+                from phone in db.ContactPhones
+                where phone.E164 == e164
+                join c in db.Contacts on phone.ContactId equals c.Id
+                select new SenderContact { Id = c.Id, CompanyId = c.CompanyId })
+            .Distinct().OrderBy(c => c.Id).Take(2)));
+
+    private static readonly PerModel<Func<VouchDbContext, Guid, DateTime, CancellationToken, Task<int>>> PendingCount = new(() => EF.CompileAsyncQuery(
+        (VouchDbContext db, Guid contactId, DateTime now, CancellationToken ct) => db.TechnicianVerifications
+            .Count(v => v.ContactId == contactId && v.Status == TechnicianVerificationStatus.Pending && v.ExpiresAt > now)));
+
+    private static readonly PerModel<Func<VouchDbContext, string, DateTime, CancellationToken, Task<TechnicianVerification?>>> LatestPending = new(() => EF.CompileAsyncQuery(
+        (VouchDbContext db, string e164, DateTime now, CancellationToken ct) => db.TechnicianVerifications
+            .Where(v => v.ContactNumber == e164 && v.Status == TechnicianVerificationStatus.Pending && v.ExpiresAt > now)
+            .OrderByDescending(v => v.CreatedAt).FirstOrDefault()));
+
+    // Set by member (not a constructor) so the query can order by its members after DISTINCT.
+    private sealed class SenderContact
+    {
+        public Guid Id { get; init; }
+
+        public Guid? CompanyId { get; init; }
+    }
+
     /// <summary>#verify: a fresh code to the contact and to the console, when the sender is one known contact of this tenant.</summary>
     public async Task<TechnicianVerificationChanged?> StartAsync(InboundText text, CancellationToken ct)
     {
@@ -35,12 +61,7 @@ public sealed class TechnicianVerificationTexts(
         }
 
         // Another tenant's contact is simply unknown here: the query filter sees only this tenant's directory.
-        var contacts = await (
-                from phone in db.ContactPhones
-                where phone.E164 == text.From
-                join c in db.Contacts on phone.ContactId equals c.Id
-                select new { c.Id, c.CompanyId })
-            .Distinct().Take(2).ToListAsync(ct);
+        var contacts = await ContactsByPhone.For(db)(db, text.From).ToListAsync(ct);
         if (contacts.Count != 1)
         {
             return Refuse(text, contacts.Count == 0 ? "unknown number" : "the number belongs to several contacts, so the sender is unclear");
@@ -48,8 +69,7 @@ public sealed class TechnicianVerificationTexts(
 
         var now = clock.GetUtcNow();
         var contact = contacts[0];
-        var pending = await db.TechnicianVerifications.CountAsync(
-            v => v.ContactId == contact.Id && v.Status == TechnicianVerificationStatus.Pending && v.ExpiresAt > now.UtcDateTime, ct);
+        var pending = await PendingCount.For(db)(db, contact.Id, now.UtcDateTime, ct);
         if (pending >= TechnicianVerification.MaxPendingPerContact)
         {
             return Refuse(text, $"the contact already has {pending} pending requests");
@@ -74,9 +94,7 @@ public sealed class TechnicianVerificationTexts(
         var keyword = confirm ? "#confirm" : "#reject";
         var now = clock.GetUtcNow().UtcDateTime;
         var verification = text.From.StartsWith('+')
-            ? await db.TechnicianVerifications
-                .Where(v => v.ContactNumber == text.From && v.Status == TechnicianVerificationStatus.Pending && v.ExpiresAt > now)
-                .OrderByDescending(v => v.CreatedAt).FirstOrDefaultAsync(ct)
+            ? await LatestPending.For(db)(db, text.From, now, ct)
             : null;
         if (verification is null)
         {
