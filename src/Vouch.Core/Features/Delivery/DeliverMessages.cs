@@ -28,6 +28,10 @@ public sealed class DeliverMessages(
 {
     public static readonly TimeSpan ClaimFor = TimeSpan.FromMinutes(2);
 
+    // Every pass that claims something reads its rows back; compiled once (see PerModel).
+    private static readonly PerModel<Func<VouchDbContext, Guid, IAsyncEnumerable<OutboundMessage>>> Claimed = new(() => EF.CompileAsyncQuery(
+        (VouchDbContext db, Guid token) => db.OutboundMessages.IgnoreQueryFilters().Where(m => m.LockToken == token)));
+
     /// <summary>Why a text to a number that opted out was not sent.</summary>
     public const string OptedOutReason = "the recipient texted STOP";
 
@@ -57,7 +61,7 @@ public sealed class DeliverMessages(
             return 0;
         }
 
-        var batch = await messages.Where(m => m.LockToken == token).ToListAsync(ct);
+        var batch = await Claimed.For(db)(db, token).ToListAsync(ct);
         var known = await DeliveryBatch.LoadAsync(db, batch, ct);
         var results = await Task.WhenAll(batch.Select(message => SendAsync(message, known, ct)));
 

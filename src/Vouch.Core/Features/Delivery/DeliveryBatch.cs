@@ -27,7 +27,8 @@ internal sealed class DeliveryBatch
                 .Where(v => verificationIds.Contains(v.Id)).ToDictionaryAsync(v => v.Id, ct);
         }
 
-        var tenantIds = messages.Where(m => m.Provider != MessageProvider.Outbox).Select(m => m.TenantId).Distinct().ToList();
+        // A message from one of the tenant's own numbers goes through that number's account: no settings needed.
+        var tenantIds = messages.Where(m => m.Provider != MessageProvider.Outbox && m.FromNumberId is null).Select(m => m.TenantId).Distinct().ToList();
         if (tenantIds.Count > 0)
         {
             batch._settings = await db.DeliverySettings.IgnoreQueryFilters().AsNoTracking()
