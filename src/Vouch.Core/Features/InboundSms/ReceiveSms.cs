@@ -50,13 +50,10 @@ public sealed class ReceiveSms(
 {
     public const int MaxProviderMessageIdLength = 64;
 
-    // Every text runs both; compiled once (see PerModel). The duplicate check looks across tenants: a provider id is global.
+    // Every text runs it; compiled once (see PerModel). The duplicate check looks across tenants: a provider id is global.
     private static readonly PerModel<Func<VouchDbContext, MessageProvider, string, CancellationToken, Task<InboundMessage?>>> ByProviderId = new(() => EF.CompileAsyncQuery(
         (VouchDbContext db, MessageProvider provider, string id, CancellationToken ct) => db.InboundMessages.IgnoreQueryFilters().AsNoTracking()
             .SingleOrDefault(m => m.Provider == provider && m.ProviderMessageId == id)));
-
-    private static readonly PerModel<Func<VouchDbContext, string, CancellationToken, Task<bool>>> IsOptedOut = new(() => EF.CompileAsyncQuery(
-        (VouchDbContext db, string number, CancellationToken ct) => db.SmsOptOuts.Any(o => o.Number == number)));
 
     public async Task<InboundMessageView> HandleAsync(TenantPhoneNumber number, ReceivedSms sms, CancellationToken ct)
     {
@@ -72,7 +69,7 @@ public sealed class ReceiveSms(
         var message = new InboundMessage(Guid.CreateVersion7(now), number.TenantId, number.Id, sms.Provider, sms.ProviderMessageId,
             from, number.E164, sms.Body, keyword, now.UtcDateTime);
         db.InboundMessages.Add(message);
-        var optedOut = from.StartsWith('+') && await IsOptedOut.For(db)(db, from, ct);
+        var optedOut = from.StartsWith('+') && await SmsOptOut.IsOptedOutAsync(db, from, ct);
         var text = new InboundText(number, message, from, profile, optedOut);
 
         TechnicianVerificationChanged? change = null;

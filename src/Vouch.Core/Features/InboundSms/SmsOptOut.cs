@@ -1,4 +1,6 @@
+using Microsoft.EntityFrameworkCore;
 using Vouch.Core.Features.Tenancy;
+using Vouch.Core.Storage;
 
 namespace Vouch.Core.Features.InboundSms;
 
@@ -25,4 +27,11 @@ public sealed class SmsOptOut : ITenantOwned
     public string Number { get; private set; } = "";
 
     public DateTime OptedOutAt { get; private set; }
+
+    // Asked on every text received and every text verification sent; compiled once (see PerModel).
+    private static readonly PerModel<Func<VouchDbContext, string, CancellationToken, Task<bool>>> Exists = new(() => EF.CompileAsyncQuery(
+        (VouchDbContext db, string number, CancellationToken ct) => db.SmsOptOuts.Any(o => o.Number == number)));
+
+    /// <summary>Whether <paramref name="number"/> (E.164) texted STOP to the context's tenant.</summary>
+    public static Task<bool> IsOptedOutAsync(VouchDbContext db, string number, CancellationToken ct) => Exists.For(db)(db, number, ct);
 }

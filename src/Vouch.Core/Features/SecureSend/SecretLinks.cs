@@ -119,9 +119,15 @@ public sealed class SecretLinks(
         }
 
         var hash = SecretTokens.Hash(token);
-        var secrets = db.Secrets.IgnoreQueryFilters();
-        return await (tracked ? secrets : secrets.AsNoTracking()).SingleOrDefaultAsync(s => s.TokenHash == hash, ct);
+        return await (tracked ? ByTokenForChange : ByToken).For(db)(db, hash, ct);
     }
+
+    // Every open and every reveal looks its link up, across tenants (a link names no tenant); compiled once (see PerModel).
+    private static readonly PerModel<Func<VouchDbContext, string, CancellationToken, Task<Secret?>>> ByToken = new(() => EF.CompileAsyncQuery(
+        (VouchDbContext db, string hash, CancellationToken ct) => db.Secrets.IgnoreQueryFilters().AsNoTracking().SingleOrDefault(s => s.TokenHash == hash)));
+
+    private static readonly PerModel<Func<VouchDbContext, string, CancellationToken, Task<Secret?>>> ByTokenForChange = new(() => EF.CompileAsyncQuery(
+        (VouchDbContext db, string hash, CancellationToken ct) => db.Secrets.IgnoreQueryFilters().SingleOrDefault(s => s.TokenHash == hash)));
 }
 
 /// <summary>

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Vouch.Core.Features.Audit;
 using Vouch.Core.Features.Delivery;
 using Vouch.Core.Features.Directory;
+using Vouch.Core.Features.InboundSms;
 using Vouch.Core.Features.Tenancy;
 using Vouch.Core.Ports;
 using Vouch.Core.Storage;
@@ -30,6 +31,14 @@ public sealed class StartVerification(
 {
     public const int MaxNoteLength = 500;
     public const int MaxTicketReferenceLength = 100;
+
+    // Every send runs these; compiled once (see PerModel). The tenant filter keeps another tenant's contact out.
+    private static readonly PerModel<Func<VouchDbContext, Guid, CancellationToken, Task<Contact?>>> ContactWithDestinations = new(() => EF.CompileAsyncQuery(
+        (VouchDbContext db, Guid id, CancellationToken ct) => db.Contacts.AsNoTracking().Include(c => c.Emails).Include(c => c.Phones).SingleOrDefault(c => c.Id == id)));
+
+    private static readonly PerModel<Func<VouchDbContext, Guid, VerificationChannel, IAsyncEnumerable<ContactVerification>>> Pending = new(() => EF.CompileAsyncQuery(
+        (VouchDbContext db, Guid contactId, VerificationChannel channel) => db.Verifications
+            .Where(v => v.ContactId == contactId && v.Channel == channel && v.Status == VerificationStatus.Pending)));
 
     public async Task<Outcome<VerificationView>> HandleAsync(StartVerificationRequest request, CancellationToken ct)
     {
@@ -68,8 +77,7 @@ public sealed class StartVerification(
 
         var tenantId = caller.TenantId!.Value;
         var channel = request.Channel!.Value;
-        var contact = await db.Contacts.AsNoTracking().Include(c => c.Emails).Include(c => c.Phones)
-            .SingleOrDefaultAsync(c => c.Id == request.ContactId, ct);
+        var contact = await ContactWithDestinations.For(db)(db, request.ContactId!.Value, ct);
         if (contact is null)
         {
             return new NotFound("contact");
@@ -83,7 +91,7 @@ public sealed class StartVerification(
         }
 
         // The worker would refuse the text anyway; saying so now lets the technician choose another channel at once.
-        if (channel.UsesSms() && await db.SmsOptOuts.AnyAsync(o => o.Number == destination, ct))
+        if (channel.UsesSms() && await SmsOptOut.IsOptedOutAsync(db, destination!, ct))
         {
             return Invalid.Field("destination", "has opted out of texts (replied STOP); use another channel");
         }
@@ -110,9 +118,7 @@ public sealed class StartVerification(
 
         var now = clock.GetUtcNow();
         var changes = new List<ContactVerification>();
-        var pending = await db.Verifications
-            .Where(v => v.ContactId == contact.Id && v.Channel == channel && v.Status == VerificationStatus.Pending)
-            .ToListAsync(ct);
+        var pending = await Pending.For(db)(db, contact.Id, channel).ToListAsync(ct);
         foreach (var old in pending.Where(old => old.Supersede(now.UtcDateTime)))
         {
             audit.Record("verification.superseded", "verification", old.Id.ToString(), $"replaced by a new {channel.Name()} verification");

@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Vouch.Core.Features.Audit;
 using Vouch.Core.Features.Tenancy;
 using Vouch.Core.Ports;
@@ -30,7 +29,7 @@ public sealed class SubmitVerificationCode(
             return Invalid.Field("code", "is required: the 6 digits the caller reads out");
         }
 
-        var verification = await db.Verifications.SingleOrDefaultAsync(v => v.Id == id, ct);
+        var verification = await VerificationById.ForChangeAsync(db, id, ct);
         if (verification is null)
         {
             return new NotFound("verification");

@@ -7,11 +7,26 @@ using Vouch.Core.Storage;
 
 namespace Vouch.Core.Features.Verification;
 
+/// <summary>One verification by id, read on every code entered and every status poll; compiled once (see PerModel).</summary>
+internal static class VerificationById
+{
+    private static readonly PerModel<Func<VouchDbContext, Guid, CancellationToken, Task<ContactVerification?>>> ForChange = new(() => EF.CompileAsyncQuery(
+        (VouchDbContext db, Guid id, CancellationToken ct) => db.Verifications.SingleOrDefault(v => v.Id == id)));
+
+    private static readonly PerModel<Func<VouchDbContext, Guid, CancellationToken, Task<ContactVerification?>>> ForReading = new(() => EF.CompileAsyncQuery(
+        (VouchDbContext db, Guid id, CancellationToken ct) => db.Verifications.AsNoTracking().SingleOrDefault(v => v.Id == id)));
+
+    /// <summary>Tracked, to be changed and saved.</summary>
+    public static Task<ContactVerification?> ForChangeAsync(VouchDbContext db, Guid id, CancellationToken ct) => ForChange.For(db)(db, id, ct);
+
+    public static Task<ContactVerification?> ReadAsync(VouchDbContext db, Guid id, CancellationToken ct) => ForReading.For(db)(db, id, ct);
+}
+
 public sealed class GetVerification(VouchDbContext db, TimeProvider clock)
 {
     public async Task<Outcome<VerificationView>> HandleAsync(Guid id, CancellationToken ct)
     {
-        var verification = await db.Verifications.AsNoTracking().SingleOrDefaultAsync(v => v.Id == id, ct);
+        var verification = await VerificationById.ReadAsync(db, id, ct);
         if (verification is null)
         {
             return new NotFound("verification");
@@ -28,7 +43,7 @@ public sealed class CancelVerification(VouchDbContext db, Caller caller, AuditLo
 {
     public async Task<Outcome<VerificationView>> HandleAsync(Guid id, CancellationToken ct)
     {
-        var verification = await db.Verifications.SingleOrDefaultAsync(v => v.Id == id, ct);
+        var verification = await VerificationById.ForChangeAsync(db, id, ct);
         if (verification is null)
         {
             return new NotFound("verification");
