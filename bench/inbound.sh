@@ -9,7 +9,7 @@
 #   BENCH_DATABASES=sqlite BENCH_CLIENTS="64" BENCH_DURATION=5 bench/inbound.sh
 #
 # Knobs (environment): BENCH_DATABASES ("sqlite postgres"), BENCH_CLIENTS ("1 16 64"), BENCH_CONTACTS (5000),
-# BENCH_DURATION (15, seconds), BENCH_WARMUP (3, seconds), BENCH_DUPLICATE_EVERY (20: every 20th text is posted twice with
+# BENCH_DURATION (15, seconds), BENCH_WARMUP (20, seconds: covers the tiered JIT), BENCH_DUPLICATE_EVERY (20: every 20th text is posted twice with
 # the same MessageSid; 0 for none), BENCH_DRAIN_TIMEOUT (120, seconds to wait for every reply), BENCH_CONNECTIONS /
 # BENCH_THREADS (32 / 2, wrk on /healthz), BENCH_PG_SETTINGS (default "-c synchronous_commit=off -c max_connections=200"),
 # BENCH_LIMIT_ARGS (the raised #verify and reply limits), BENCH_QUIET_MAX (900: seconds to wait for other test runs to end

@@ -60,7 +60,7 @@ bench_knobs() {
   CLIENTS=${BENCH_CLIENTS:-1 16 64}
   CONTACTS=${BENCH_CONTACTS:-$1}
   DURATION=${BENCH_DURATION:-15}
-  WARMUP=${BENCH_WARMUP:-3}
+  WARMUP=${BENCH_WARMUP:-20} # the runtime recompiles hot code for ~20 s under load (tiered JIT); measure after it
   CONNECTIONS=${BENCH_CONNECTIONS:-32}
   THREADS=${BENCH_THREADS:-2}
   PG_SETTINGS=${BENCH_PG_SETTINGS:--c synchronous_commit=off -c max_connections=200}

@@ -6,7 +6,7 @@
 #   BENCH_CONTACTS=20000 BENCH_DURATION=30 bench/run.sh
 #
 # Knobs (environment): BENCH_CONTACTS (5000), BENCH_CONNECTIONS (32), BENCH_THREADS (2), BENCH_DURATION (15, seconds),
-# BENCH_WARMUP (3, seconds), BENCH_SKIP_BUILD (unset; 1 skips the Release build), BENCH_KEEP (unset; 1 keeps the temp
+# BENCH_WARMUP (20, seconds: covers the tiered JIT), BENCH_SKIP_BUILD (unset; 1 skips the Release build), BENCH_KEEP (unset; 1 keeps the temp
 # folder with the server log and the raw wrk output), BENCH_SERVER_ARGS (extra server arguments, e.g.
 # --Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command=Information to log every SQL command with its time).
 # Only 127.0.0.1 is ever contacted; every step has a time limit; the server is stopped and the folder removed on exit.

@@ -20,7 +20,7 @@
 # files, the message sent with them), BENCH_FILE_BYTES (10485760: the file of each secret of the file scenario),
 # BENCH_FILE_CLIENTS ("1 4 16": client counts of the file scenario), BENCH_DECRYPT_EVERY (10: every 10th download is also
 # decrypted), BENCH_SWEEP_WAIT (90: seconds after a file run to wait for the sweep to delete its files; 0 for no wait), BENCH_SECOND_REVEAL_EVERY (50: every 50th round trip presses Reveal a second
-# time, which must be refused; 0 for never), BENCH_DURATION (15, seconds), BENCH_WARMUP (3, seconds), BENCH_CONNECTIONS /
+# time, which must be refused; 0 for never), BENCH_DURATION (15, seconds), BENCH_WARMUP (20, seconds: covers the tiered JIT), BENCH_CONNECTIONS /
 # BENCH_THREADS (32 / 2, wrk on /healthz), BENCH_PG_SETTINGS (default "-c synchronous_commit=off -c max_connections=200"),
 # BENCH_PG_CONNECTION (extra Npgsql connection-string options), BENCH_LIMIT_ARGS (the raised per-address limit of the
 # public link page; the limiter stays in the path), BENCH_QUIET_CPU / BENCH_QUIET_MAX (25 % / 900 s: wait for an idle

@@ -8,7 +8,7 @@
 #   BENCH_DATABASES=sqlite BENCH_CLIENTS="64" BENCH_DURATION=5 bench/verify.sh
 #
 # Knobs (environment): BENCH_DATABASES ("sqlite postgres"), BENCH_CLIENTS ("1 16 64"), BENCH_CONTACTS (20000),
-# BENCH_DURATION (15, seconds), BENCH_WARMUP (3, seconds), BENCH_POLL_MS (2: pause between two outbox reads of one
+# BENCH_DURATION (15, seconds), BENCH_WARMUP (20, seconds: covers the tiered JIT), BENCH_POLL_MS (2: pause between two outbox reads of one
 # client), BENCH_PAGE_SIZE (unset: 2 x clients, between 4 and 100), BENCH_CONNECTIONS / BENCH_THREADS (32 / 2, wrk on
 # /healthz), BENCH_PG_SETTINGS (PostgreSQL server settings, default "-c synchronous_commit=off -c max_connections=200"),
 # BENCH_SKIP_BUILD (1 skips the Release builds), BENCH_KEEP (1 keeps the temp folder with the server logs and the raw
