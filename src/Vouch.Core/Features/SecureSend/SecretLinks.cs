@@ -28,6 +28,13 @@ public sealed class SecretLinks(
 {
     public static readonly SecretPageView Gone = new(false, null, null, null);
 
+    // Every open and every reveal looks its link up, across tenants (a link names no tenant); compiled once (see PerModel).
+    private static readonly PerModel<Func<VouchDbContext, string, CancellationToken, Task<Secret?>>> ByToken = new(() => EF.CompileAsyncQuery(
+        (VouchDbContext db, string hash, CancellationToken ct) => db.Secrets.IgnoreQueryFilters().AsNoTracking().SingleOrDefault(s => s.TokenHash == hash)));
+
+    private static readonly PerModel<Func<VouchDbContext, string, CancellationToken, Task<Secret?>>> ByTokenForChange = new(() => EF.CompileAsyncQuery(
+        (VouchDbContext db, string hash, CancellationToken ct) => db.Secrets.IgnoreQueryFilters().SingleOrDefault(s => s.TokenHash == hash)));
+
     public async Task<SecretPageView> OpenAsync(string token, CancellationToken ct)
     {
         var secret = await FindAsync(token, ct);
@@ -122,12 +129,6 @@ public sealed class SecretLinks(
         return await (tracked ? ByTokenForChange : ByToken).For(db)(db, hash, ct);
     }
 
-    // Every open and every reveal looks its link up, across tenants (a link names no tenant); compiled once (see PerModel).
-    private static readonly PerModel<Func<VouchDbContext, string, CancellationToken, Task<Secret?>>> ByToken = new(() => EF.CompileAsyncQuery(
-        (VouchDbContext db, string hash, CancellationToken ct) => db.Secrets.IgnoreQueryFilters().AsNoTracking().SingleOrDefault(s => s.TokenHash == hash)));
-
-    private static readonly PerModel<Func<VouchDbContext, string, CancellationToken, Task<Secret?>>> ByTokenForChange = new(() => EF.CompileAsyncQuery(
-        (VouchDbContext db, string hash, CancellationToken ct) => db.Secrets.IgnoreQueryFilters().SingleOrDefault(s => s.TokenHash == hash)));
 }
 
 /// <summary>
