@@ -128,7 +128,6 @@ public sealed class SecretLinks(
         var hash = SecretTokens.Hash(token);
         return await (tracked ? ByTokenForChange : ByToken).For(db)(db, hash, ct);
     }
-
 }
 
 /// <summary>
