@@ -55,22 +55,43 @@ public sealed class ReceiveSms(
         (VouchDbContext db, MessageProvider provider, string id, CancellationToken ct) => db.InboundMessages.IgnoreQueryFilters().AsNoTracking()
             .SingleOrDefault(m => m.Provider == provider && m.ProviderMessageId == id)));
 
+    // Every text asks both questions before it acts, so they go to the database as one query, on the tenant's own row
+    // (any single row would do as the root; the tenant's is always there while its number is).
+    private static readonly PerModel<Func<VouchDbContext, Guid, MessageProvider, string, string, CancellationToken, Task<FirstLook?>>> Look = new(() => EF.CompileAsyncQuery(
+        (VouchDbContext db, Guid tenantId, MessageProvider provider, string id, string from, CancellationToken ct) => db.Tenants
+            .Where(t => t.Id == tenantId)
+            .Select(t => new FirstLook
+            {
+                SeenBefore = db.InboundMessages.IgnoreQueryFilters().Any(m => m.Provider == provider && m.ProviderMessageId == id),
+                OptedOut = db.SmsOptOuts.Any(o => o.Number == from),
+            })
+            .FirstOrDefault()));
+
+    // Set by member so the query can build it.
+    private sealed class FirstLook
+    {
+        public bool SeenBefore { get; init; }
+
+        public bool OptedOut { get; init; }
+    }
+
     public async Task<InboundMessageView> HandleAsync(TenantPhoneNumber number, ReceivedSms sms, CancellationToken ct)
     {
-        if (await FindAsync(sms, ct) is { } earlier)
+        var profile = await profiles.GetAsync(db, number.TenantId, ct);
+        var from = Sender(sms.From, profile.Region);
+        var look = await Look.For(db)(db, number.TenantId, sms.Provider, sms.ProviderMessageId, from, ct)
+                   ?? throw new InvalidOperationException($"The tenant of the number {number.E164} does not exist.");
+        if (look.SeenBefore && await FindAsync(sms, ct) is { } earlier)
         {
-            return earlier with { Duplicate = true };
+            return earlier;
         }
 
         var now = clock.GetUtcNow();
-        var profile = await profiles.GetAsync(db, number.TenantId, ct);
-        var from = Sender(sms.From, profile.Region);
         var keyword = SmsKeywords.Parse(sms.Body);
         var message = new InboundMessage(Guid.CreateVersion7(now), number.TenantId, number.Id, sms.Provider, sms.ProviderMessageId,
             from, number.E164, sms.Body, keyword, now.UtcDateTime);
         db.InboundMessages.Add(message);
-        var optedOut = from.StartsWith('+') && await SmsOptOut.IsOptedOutAsync(db, from, ct);
-        var text = new InboundText(number, message, from, profile, optedOut);
+        var text = new InboundText(number, message, from, profile, from.StartsWith('+') && look.OptedOut);
 
         TechnicianVerificationChanged? change = null;
         switch (keyword)

@@ -23,17 +23,19 @@ public sealed class TechnicianVerificationTexts(
     TechnicianVerificationOutcomes outcomes)
 {
     // Every #verify and #confirm runs these; compiled once (see PerModel). The tenant filter limits each to the context's tenant.
-    private static readonly PerModel<Func<VouchDbContext, string, IAsyncEnumerable<SenderContact>>> ContactsByPhone = new(() => EF.CompileAsyncQuery(
-        (VouchDbContext db, string e164) => (
+    // A #verify asks who sent it and how many requests that contact has open in one query.
+    private static readonly PerModel<Func<VouchDbContext, string, DateTime, IAsyncEnumerable<SenderContact>>> ContactsByPhone = new(() => EF.CompileAsyncQuery(
+        (VouchDbContext db, string e164, DateTime now) => (
                 from phone in db.ContactPhones
                 where phone.E164 == e164
                 join c in db.Contacts on phone.ContactId equals c.Id
-                select new SenderContact { Id = c.Id, CompanyId = c.CompanyId })
+                select new SenderContact
+                {
+                    Id = c.Id,
+                    CompanyId = c.CompanyId,
+                    Pending = db.TechnicianVerifications.Count(v => v.ContactId == c.Id && v.Status == TechnicianVerificationStatus.Pending && v.ExpiresAt > now),
+                })
             .Distinct().OrderBy(c => c.Id).Take(2)));
-
-    private static readonly PerModel<Func<VouchDbContext, Guid, DateTime, CancellationToken, Task<int>>> PendingCount = new(() => EF.CompileAsyncQuery(
-        (VouchDbContext db, Guid contactId, DateTime now, CancellationToken ct) => db.TechnicianVerifications
-            .Count(v => v.ContactId == contactId && v.Status == TechnicianVerificationStatus.Pending && v.ExpiresAt > now)));
 
     private static readonly PerModel<Func<VouchDbContext, string, DateTime, CancellationToken, Task<TechnicianVerification?>>> LatestPending = new(() => EF.CompileAsyncQuery(
         (VouchDbContext db, string e164, DateTime now, CancellationToken ct) => db.TechnicianVerifications
@@ -46,6 +48,8 @@ public sealed class TechnicianVerificationTexts(
         public Guid Id { get; init; }
 
         public Guid? CompanyId { get; init; }
+
+        public int Pending { get; init; }
     }
 
     /// <summary>#verify: a fresh code to the contact and to the console, when the sender is one known contact of this tenant.</summary>
@@ -61,18 +65,17 @@ public sealed class TechnicianVerificationTexts(
         }
 
         // Another tenant's contact is simply unknown here: the query filter sees only this tenant's directory.
-        var contacts = await ContactsByPhone.For(db)(db, text.From).ToListAsync(ct);
+        var now = clock.GetUtcNow();
+        var contacts = await ContactsByPhone.For(db)(db, text.From, now.UtcDateTime).ToListAsync(ct);
         if (contacts.Count != 1)
         {
             return Refuse(text, contacts.Count == 0 ? "unknown number" : "the number belongs to several contacts, so the sender is unclear");
         }
 
-        var now = clock.GetUtcNow();
         var contact = contacts[0];
-        var pending = await PendingCount.For(db)(db, contact.Id, now.UtcDateTime, ct);
-        if (pending >= TechnicianVerification.MaxPendingPerContact)
+        if (contact.Pending >= TechnicianVerification.MaxPendingPerContact)
         {
-            return Refuse(text, $"the contact already has {pending} pending requests");
+            return Refuse(text, $"the contact already has {contact.Pending} pending requests");
         }
 
         var settings = text.Profile.Verification;
