@@ -150,7 +150,7 @@ database_args() {
   [[ "$1" == postgres ]] || return 0
   [[ -n "$PG_DATA" ]] || start_postgres
   timeout 60 "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres vouch_bench
-  DB_ARGS=(--Database:Provider=postgres "--ConnectionStrings:Vouch=Host=127.0.0.1;Port=$PG_PORT;Database=vouch_bench;Username=postgres;Maximum Pool Size=100${BENCH_PG_CONNECTION:+;$BENCH_PG_CONNECTION}")
+  DB_ARGS=(--Database:Provider=postgres "--ConnectionStrings:Vouch=Host=127.0.0.1;Port=$PG_PORT;Database=vouch_bench;Username=postgres${BENCH_PG_CONNECTION:+;$BENCH_PG_CONNECTION}")
 }
 
 # init_tenant DB DATA: `init` a tenant; sets KEY (a write API key).
