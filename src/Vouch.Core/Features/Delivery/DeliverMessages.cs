@@ -35,8 +35,27 @@ public sealed class DeliverMessages(
     /// <summary>Why a text to a number that opted out was not sent.</summary>
     public const string OptedOutReason = "the recipient texted STOP";
 
+    // An audit entry's detail holds 4,000 characters; replies that do not fit in one entry are counted, not listed.
+    private const int MaxRepliesDetail = 3900;
+
     /// <summary>Delivers up to <paramref name="batchSize"/> due messages; returns how many it handled (0: nothing was due).</summary>
     public async Task<int> HandleAsync(int batchSize, CancellationToken ct)
+    {
+        // One connection for the whole pass: under load every request competes for the pool, and a pass that queued for a
+        // connection before each of its statements fell behind the texts it had to send (replies still queued 35 s after
+        // a load on PostgreSQL). Taken once, it waits once.
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            return await DeliverAsync(batchSize, ct);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private async Task<int> DeliverAsync(int batchSize, CancellationToken ct)
     {
         db.UrgentWrites = true;
         var now = clock.GetUtcNow().UtcDateTime;
@@ -67,10 +86,13 @@ public sealed class DeliverMessages(
 
         now = clock.GetUtcNow().UtcDateTime;
         var changed = new List<ContactVerification>();
+        var replies = new List<OutboundMessage>();
         for (var i = 0; i < batch.Count; i++)
         {
-            Apply(batch[i], known.VerificationOf(batch[i]), results[i], now, changed);
+            Apply(batch[i], known.VerificationOf(batch[i]), results[i], now, changed, replies);
         }
+
+        RecordRepliesDelivered(replies);
 
         // The message rows are the record of what was sent; they are saved first, on their own, so a verification changed
         // meanwhile (a code entered, a cancel) can never make this save fail and the messages go out again.
@@ -166,11 +188,16 @@ public sealed class DeliverMessages(
         }
     }
 
-    private void Apply(OutboundMessage message, ContactVerification? verification, DeliveryResult result, DateTime now, List<ContactVerification> changed)
+    private void Apply(OutboundMessage message, ContactVerification? verification, DeliveryResult result, DateTime now, List<ContactVerification> changed,
+        List<OutboundMessage> replies)
     {
         var target = verification is null ? ("message", message.Id.ToString()) : ("verification", verification.Id.ToString());
         switch (result)
         {
+            case DeliveryResult.Delivered delivered when message.FromNumberId is not null && verification is null:
+                message.RecordSent(now, delivered.ProviderMessageId);
+                replies.Add(message);
+                break;
             case DeliveryResult.Delivered delivered:
                 message.RecordSent(now, delivered.ProviderMessageId);
                 verification?.MarkSent();
@@ -200,6 +227,38 @@ public sealed class DeliverMessages(
         {
             changed.Add(verification);
         }
+    }
 
+    /// <summary>
+    /// Replies to inbound texts (caller-check codes, confirmations, answers to STOP and HELP) delivered in this pass: one
+    /// audit entry per number they went from, naming each reply, instead of one per reply. The caller check they belong
+    /// to is audited on its own; each message row keeps its provider id and time.
+    /// </summary>
+    private void RecordRepliesDelivered(List<OutboundMessage> replies)
+    {
+        foreach (var sent in replies.GroupBy(m => (m.TenantId, Number: m.FromNumberId!.Value)))
+        {
+            var count = sent.Count();
+            var detail = new System.Text.StringBuilder($"{count} {(count == 1 ? "reply" : "replies")} via {sent.First().Provider}:");
+            var listed = 0;
+            foreach (var message in sent)
+            {
+                var item = $" {VerificationMasking.Mask(message.To)} (message {message.Id})";
+                if (detail.Length + item.Length > MaxRepliesDetail)
+                {
+                    break;
+                }
+
+                detail.Append(item);
+                listed++;
+            }
+
+            if (listed < count)
+            {
+                detail.Append($" and {count - listed} more");
+            }
+
+            audit.RecordFor(sent.Key.TenantId, "sms.replies_delivered", "phone_number", sent.Key.Number.ToString(), detail.ToString());
+        }
     }
 }

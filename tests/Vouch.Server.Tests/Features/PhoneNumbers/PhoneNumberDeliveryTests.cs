@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Vouch.Core;
+using Vouch.Core.Features.Audit;
 using Vouch.Core.Features.Delivery;
 using Vouch.Core.Features.PhoneNumbers;
 using Vouch.Core.Features.Tenancy;
@@ -87,6 +88,46 @@ public sealed class PhoneNumberDeliveryTests(TwilioVouch factory) : IClassFixtur
         Assert.Equal(("Kept in the outbox", to), (outbox.Items.Single().Body, outbox.Items.Single().To));
     }
 
+    [Fact]
+    public async Task DeliveredReplies_AreAuditedOncePerNumberAndPass_EachListed_FailuresOnePerMessage()
+    {
+        var tenant = await TenantAsync();
+        var first = await LoadAsync(await AddTwilioNumberAsync(tenant));
+        var second = await LoadAsync(await AddTwilioNumberAsync(tenant));
+        var removed = await AddTwilioNumberAsync(tenant);
+        var loadedBeforeRemoval = await LoadAsync(removed);
+        (await tenant.Api.DeleteAsync($"/api/v1/phone-numbers/{removed.Id}")).EnsureSuccessStatusCode();
+
+        // Queued together, as replies pile up under load, so one pass is likely to carry them all.
+        var fromFirst = Enumerable.Range(0, 5).Select(_ => (From: first, To: NewNumber())).ToList();
+        var ids = await EnqueueManyAsync(tenant, [.. fromFirst, (second, NewNumber()), (loadedBeforeRemoval, NewNumber())]);
+        var settled = new List<OutboundMessage>();
+        foreach (var id in ids)
+        {
+            settled.Add(await factory.SettledAsync(id));
+        }
+
+        Assert.Equal(Enumerable.Repeat(MessageState.Sent, 6).Append(MessageState.Failed), settled.Select(m => m.State));
+        var delivered = (await (await tenant.Api.GetAsync("/api/v1/audit?action=sms.replies_delivered")).ReadAsync<Page<AuditEntryView>>()).Items;
+        foreach (var (number, sent) in new[] { (first, settled.Take(5).ToList()), (second, settled.Skip(5).Take(1).ToList()) })
+        {
+            var entries = delivered.Where(e => e.TargetId == number.Id.ToString()).ToList();
+            Assert.NotEmpty(entries);
+            Assert.All(entries, e => Assert.Equal("phone_number", e.TargetType));
+            // Every reply named exactly once, with its recipient masked; the count in each entry matches what it lists.
+            Assert.All(sent, m => Assert.Single(entries, e => e.Detail!.Contains($"(message {m.Id})", StringComparison.Ordinal)));
+            Assert.All(entries, e => Assert.Equal(
+                int.Parse(e.Detail!.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture),
+                sent.Count(m => e.Detail.Contains(m.Id.ToString(), StringComparison.Ordinal))));
+            Assert.DoesNotContain(entries, e => sent.Any(m => e.Detail!.Contains(m.To, StringComparison.Ordinal)));
+        }
+
+        Assert.True(delivered.Count <= 3, "replies are audited per number and pass, not one entry each");
+        Assert.Empty((await (await tenant.Api.GetAsync("/api/v1/audit?action=verification.delivered")).ReadAsync<Page<AuditEntryView>>()).Items);
+        var failed = Assert.Single((await (await tenant.Api.GetAsync("/api/v1/audit?action=verification.delivery_failed")).ReadAsync<Page<AuditEntryView>>()).Items);
+        Assert.Equal(("message", ids[^1].ToString()), (failed.TargetType, failed.TargetId));
+    }
+
     private async Task<TestTenant> TenantAsync() => await factory.CreateTenantAsync("Number delivery " + Guid.NewGuid().ToString("N")[..8]);
 
     private static async Task<PhoneNumberView> AddTwilioNumberAsync(TestTenant tenant) =>
@@ -104,6 +145,18 @@ public sealed class PhoneNumberDeliveryTests(TwilioVouch factory) : IClassFixtur
         await scope.ServiceProvider.GetRequiredService<VouchDbContext>().SaveChangesAsync();
         scope.ServiceProvider.GetRequiredService<DeliverySignal>().Wake();
         return message.Id;
+    }
+
+    /// <summary>Queues several texts in one save and wakes the worker once.</summary>
+    private async Task<List<Guid>> EnqueueManyAsync(TestTenant tenant, IEnumerable<(TenantPhoneNumber From, string To)> texts)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<Caller>().ActAsSystem(tenant.Id);
+        var queue = scope.ServiceProvider.GetRequiredService<MessageQueue>();
+        var ids = texts.Select(t => queue.EnqueueFrom(t.From, new SmsMessage(t.To, "Your technician's code is 123456")).Id).ToList();
+        await scope.ServiceProvider.GetRequiredService<VouchDbContext>().SaveChangesAsync();
+        scope.ServiceProvider.GetRequiredService<DeliverySignal>().Wake();
+        return ids;
     }
 
     /// <summary>The number's row as a flow that is about to text from it has loaded it.</summary>
