@@ -36,15 +36,14 @@ public sealed class DeliverMessages(
             .Take(take)
             .Select(m => m.Id)));
 
-
     private static readonly PerModel<Func<VouchDbContext, Guid, IAsyncEnumerable<OutboundMessage>>> Claimed = new(() => EF.CompileAsyncQuery(
         (VouchDbContext db, Guid token) => db.OutboundMessages.IgnoreQueryFilters().Where(m => m.LockToken == token)));
 
     /// <summary>Why a text to a number that opted out was not sent.</summary>
     public const string OptedOutReason = "the recipient texted STOP";
 
-    // An audit entry's detail holds 4,000 characters; replies that do not fit in one entry are counted, not listed.
-    private const int MaxRepliesDetail = 3900;
+    /// <summary>An audit entry's detail holds 4,000 characters: the listed replies take at most this, the count the rest.</summary>
+    internal const int MaxRepliesListed = 3900;
 
     /// <summary>Delivers up to <paramref name="batchSize"/> due messages; returns how many it handled (0: nothing was due).</summary>
     public async Task<int> HandleAsync(int batchSize, CancellationToken ct)
@@ -248,29 +247,29 @@ public sealed class DeliverMessages(
     /// </summary>
     private void RecordRepliesDelivered(List<OutboundMessage> replies)
     {
-        foreach (var sent in replies.GroupBy(m => (m.TenantId, Number: m.FromNumberId!.Value)))
+        foreach (var sent in replies.GroupBy(m => (m.TenantId, Number: m.FromNumberId!.Value, m.Provider)))
         {
-            var count = sent.Count();
-            var detail = new System.Text.StringBuilder($"{count} {(count == 1 ? "reply" : "replies")} via {sent.First().Provider}:");
-            var listed = 0;
-            foreach (var message in sent)
+            foreach (var detail in RepliesDelivered(sent.Key.Provider, [.. sent]))
             {
-                var item = $" {VerificationMasking.Mask(message.To)} (message {message.Id})";
-                if (detail.Length + item.Length > MaxRepliesDetail)
-                {
-                    break;
-                }
+                audit.RecordFor(sent.Key.TenantId, "sms.replies_delivered", "phone_number", sent.Key.Number.ToString(), detail);
+            }
+        }
+    }
 
-                detail.Append(item);
-                listed++;
+    /// <summary>The details of the audit entries for replies sent through one provider: as few as fit them all, each listing its replies.</summary>
+    internal static IEnumerable<string> RepliesDelivered(MessageProvider provider, IReadOnlyList<OutboundMessage> sent)
+    {
+        var items = sent.Select(m => $" {VerificationMasking.Mask(m.To)} (message {m.Id})").ToList();
+        for (var first = 0; first < items.Count;)
+        {
+            var (length, count) = (0, 0);
+            while (first + count < items.Count && (count == 0 || length + items[first + count].Length <= MaxRepliesListed))
+            {
+                length += items[first + count++].Length;
             }
 
-            if (listed < count)
-            {
-                detail.Append($" and {count - listed} more");
-            }
-
-            audit.RecordFor(sent.Key.TenantId, "sms.replies_delivered", "phone_number", sent.Key.Number.ToString(), detail.ToString());
+            yield return $"{count} {(count == 1 ? "reply" : "replies")} via {provider}:" + string.Concat(items.Skip(first).Take(count));
+            first += count;
         }
     }
 }

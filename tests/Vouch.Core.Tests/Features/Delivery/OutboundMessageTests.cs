@@ -6,6 +6,26 @@ public sealed class OutboundMessageTests
 {
     private static readonly DateTime Now = new(2026, 11, 24, 12, 0, 0, DateTimeKind.Utc);
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(64)]
+    [InlineData(200)]
+    public void RepliesDelivered_ListsEveryReplyOnce_InEntriesThatFitTheAuditDetail(int replies)
+    {
+        var sent = Enumerable.Range(0, replies).Select(i => New(isProtected: true, to: $"+1415555{i:0000}")).ToList();
+
+        var details = DeliverMessages.RepliesDelivered(MessageProvider.Twilio, sent).ToList();
+
+        Assert.All(details, d => Assert.InRange(d.Length, 1, 4000));
+        Assert.All(sent, m => Assert.Single(details, d => d.Contains($"(message {m.Id})", StringComparison.Ordinal)));
+        Assert.DoesNotContain(details, d => sent.Any(m => d.Contains(m.To, StringComparison.Ordinal)));
+        Assert.Equal(replies, details.Sum(d => int.Parse(d.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture)));
+        // Every listed reply takes the same room here (a masked number and a message id), so the entries fill evenly.
+        var perEntry = DeliverMessages.MaxRepliesListed / $" •••0000 (message {Guid.Empty})".Length;
+        Assert.Equal((replies + perEntry - 1) / perEntry, details.Count);
+        Assert.StartsWith(replies == 1 ? "1 reply via Twilio: •••0000 (message " : $"{Math.Min(replies, perEntry)} replies via Twilio: •••", details[0], StringComparison.Ordinal);
+    }
+
     [Fact]
     public void RecordRetry_BacksOffExponentially_HonoursRetryAfter_AndGivesUp()
     {
@@ -42,6 +62,6 @@ public sealed class OutboundMessageTests
         Assert.Null(outbox.LockToken);
     }
 
-    private static OutboundMessage New(bool isProtected) =>
-        new(Guid.CreateVersion7(), Guid.NewGuid(), null, Medium.Sms, isProtected ? MessageProvider.Twilio : MessageProvider.Outbox, "+14155550199", null, "body", null, isProtected, Now);
+    private static OutboundMessage New(bool isProtected, string to = "+14155550199") =>
+        new(Guid.CreateVersion7(), Guid.NewGuid(), null, Medium.Sms, isProtected ? MessageProvider.Twilio : MessageProvider.Outbox, to, null, "body", null, isProtected, Now);
 }
