@@ -50,13 +50,14 @@ public sealed class ReceiveSms(
 {
     public const int MaxProviderMessageIdLength = 64;
 
-    // Every text runs it; compiled once (see PerModel). The duplicate check looks across tenants: a provider id is global.
+    // A repeated text reads the earlier one back; compiled once (see PerModel). It looks across tenants: a provider id is global.
     private static readonly PerModel<Func<VouchDbContext, MessageProvider, string, CancellationToken, Task<InboundMessage?>>> ByProviderId = new(() => EF.CompileAsyncQuery(
         (VouchDbContext db, MessageProvider provider, string id, CancellationToken ct) => db.InboundMessages.IgnoreQueryFilters().AsNoTracking()
             .SingleOrDefault(m => m.Provider == provider && m.ProviderMessageId == id)));
 
     // Every text asks both questions before it acts, so they go to the database as one query, on the tenant's own row
-    // (any single row would do as the root; the tenant's is always there while its number is).
+    // (any single row would do as the root; the tenant's is always there while its number is). Seen before looks across
+    // tenants too.
     private static readonly PerModel<Func<VouchDbContext, Guid, MessageProvider, string, string, CancellationToken, Task<FirstLook?>>> Look = new(() => EF.CompileAsyncQuery(
         (VouchDbContext db, Guid tenantId, MessageProvider provider, string id, string from, CancellationToken ct) => db.Tenants
             .Where(t => t.Id == tenantId)
