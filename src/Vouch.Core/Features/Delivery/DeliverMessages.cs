@@ -205,12 +205,14 @@ public sealed class DeliverMessages(
         var target = verification is null ? ("message", message.Id.ToString()) : ("verification", verification.Id.ToString());
         switch (result)
         {
-            case DeliveryResult.Delivered delivered when message.FromNumberId is not null && verification is null:
-                message.RecordSent(now, delivered.ProviderMessageId);
-                replies.Add(message);
-                break;
             case DeliveryResult.Delivered delivered:
                 message.RecordSent(now, delivered.ProviderMessageId);
+                if (message.FromNumberId is not null && verification is null)
+                {
+                    replies.Add(message); // audited together, see RecordRepliesDelivered
+                    break;
+                }
+
                 verification?.MarkSent();
                 audit.RecordFor(message.TenantId, "verification.delivered", target.Item1, target.Item2, $"{message.Medium} via {message.Provider} to {VerificationMasking.Mask(message.To)}");
                 break;

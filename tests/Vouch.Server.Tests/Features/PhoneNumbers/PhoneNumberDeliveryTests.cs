@@ -99,8 +99,9 @@ public sealed class PhoneNumberDeliveryTests(TwilioVouch factory) : IClassFixtur
         (await tenant.Api.DeleteAsync($"/api/v1/phone-numbers/{removed.Id}")).EnsureSuccessStatusCode();
 
         // Queued together, as replies pile up under load, so one pass is likely to carry them all.
-        var fromFirst = Enumerable.Range(0, 5).Select(_ => (From: first, To: NewNumber())).ToList();
-        var ids = await EnqueueManyAsync(tenant, [.. fromFirst, (second, NewNumber()), (loadedBeforeRemoval, NewNumber())]);
+        const string code = "Your technician's code is 123456";
+        var fromFirst = Enumerable.Range(0, 5).Select(_ => (first, NewNumber(), code, false)).ToList();
+        var ids = await EnqueueManyAsync(tenant, [.. fromFirst, (second, NewNumber(), code, false), (loadedBeforeRemoval, NewNumber(), code, false)]);
         var settled = new List<OutboundMessage>();
         foreach (var id in ids)
         {
@@ -137,23 +138,16 @@ public sealed class PhoneNumberDeliveryTests(TwilioVouch factory) : IClassFixtur
         })).ReadAsync<PhoneNumberView>(HttpStatusCode.Created);
 
     /// <summary>Queues a text from one of the tenant's numbers as the inbound-SMS flow does, and wakes the worker.</summary>
-    private async Task<Guid> EnqueueFromAsync(TestTenant tenant, TenantPhoneNumber number, string to, string body, bool optOutConfirmation = false)
-    {
-        await using var scope = factory.Services.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<Caller>().ActAsSystem(tenant.Id);
-        var message = scope.ServiceProvider.GetRequiredService<MessageQueue>().EnqueueFrom(number, new SmsMessage(to, body), optOutConfirmation);
-        await scope.ServiceProvider.GetRequiredService<VouchDbContext>().SaveChangesAsync();
-        scope.ServiceProvider.GetRequiredService<DeliverySignal>().Wake();
-        return message.Id;
-    }
+    private async Task<Guid> EnqueueFromAsync(TestTenant tenant, TenantPhoneNumber number, string to, string body, bool optOutConfirmation = false) =>
+        (await EnqueueManyAsync(tenant, [(number, to, body, optOutConfirmation)]))[0];
 
     /// <summary>Queues several texts in one save and wakes the worker once.</summary>
-    private async Task<List<Guid>> EnqueueManyAsync(TestTenant tenant, IEnumerable<(TenantPhoneNumber From, string To)> texts)
+    private async Task<List<Guid>> EnqueueManyAsync(TestTenant tenant, IEnumerable<(TenantPhoneNumber From, string To, string Body, bool OptOutConfirmation)> texts)
     {
         await using var scope = factory.Services.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<Caller>().ActAsSystem(tenant.Id);
         var queue = scope.ServiceProvider.GetRequiredService<MessageQueue>();
-        var ids = texts.Select(t => queue.EnqueueFrom(t.From, new SmsMessage(t.To, "Your technician's code is 123456")).Id).ToList();
+        var ids = texts.Select(t => queue.EnqueueFrom(t.From, new SmsMessage(t.To, t.Body), t.OptOutConfirmation).Id).ToList();
         await scope.ServiceProvider.GetRequiredService<VouchDbContext>().SaveChangesAsync();
         scope.ServiceProvider.GetRequiredService<DeliverySignal>().Wake();
         return ids;
