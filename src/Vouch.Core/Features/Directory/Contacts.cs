@@ -226,6 +226,11 @@ public sealed class GetContact(VouchDbContext db, TimeProvider clock)
     private static readonly PerModel<Func<VouchDbContext, Guid, Task<ContactRow?>>> ById = new(() => EF.CompileAsyncQuery(
         (VouchDbContext db, Guid id) => db.Contacts.AsNoTracking().Where(c => c.Id == id).LeftJoin(db.Companies, c => c.CompanyId, co => (Guid?)co.Id, ContactRules.Row).SingleOrDefault()));
 
+    // The contact's latest verifications, for its shield; every read of a contact asks for them.
+    private static readonly PerModel<Func<VouchDbContext, Guid, IAsyncEnumerable<Verification.ContactVerification>>> Recent = new(() => EF.CompileAsyncQuery(
+        (VouchDbContext db, Guid id) => db.Verifications.AsNoTracking().Where(v => v.ContactId == id)
+            .OrderByDescending(v => v.CreatedAt).ThenByDescending(v => v.Id).Take(Verification.VerificationProjections.ShieldLookback)));
+
     public async Task<Outcome<ContactView>> HandleAsync(Guid id, CancellationToken ct, bool withShield = true)
     {
         var row = await ById.For(db)(db, id);
@@ -235,8 +240,7 @@ public sealed class GetContact(VouchDbContext db, TimeProvider clock)
         }
 
         var recent = withShield
-            ? await db.Verifications.AsNoTracking().Where(v => v.ContactId == id)
-                .OrderByDescending(v => v.CreatedAt).ThenByDescending(v => v.Id).Take(Verification.VerificationProjections.ShieldLookback).ToListAsync(ct)
+            ? await Recent.For(db)(db, id).ToListAsync(ct)
             : [];
         return row.ToView() with { Verification = Verification.VerificationProjections.Shield(recent, clock.GetUtcNow().UtcDateTime) };
     }
