@@ -64,7 +64,7 @@ bench_knobs() {
   CONNECTIONS=${BENCH_CONNECTIONS:-32}
   THREADS=${BENCH_THREADS:-2}
   PG_SETTINGS=${BENCH_PG_SETTINGS:--c synchronous_commit=off -c max_connections=200}
-  DLL="$BENCH_DIR/../src/Vouch.Server/bin/Release/net10.0/Vouch.Server.dll"
+  DLL=${BENCH_SERVER_DLL:-"$BENCH_DIR/../src/Vouch.Server/bin/Release/net10.0/Vouch.Server.dll"} # another build, for A/B runs
 }
 
 # Globals kept here: WORK (the temporary folder), SERVER_PID, BENCH_PIDS (other processes to stop on exit),
