@@ -1,9 +1,11 @@
+using System.Globalization;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Vouch.Core.Features.Tenancy;
+using Vouch.Core.Features.Verification;
 using Vouch.Server.Api;
 
 namespace Vouch.Server.Hosting;
@@ -99,10 +101,16 @@ public static class Authentication
         });
 }
 
-/// <summary>Authenticates <c>Authorization: Bearer vch_…</c>.</summary>
-public sealed class ApiKeyHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyAuthenticator keys)
+/// <summary>
+/// Authenticates <c>Authorization: Bearer vch_…</c>. An address that has presented too many unknown keys is answered 429
+/// with Retry-After, without its keys being looked up, until its window ends.
+/// </summary>
+public sealed partial class ApiKeyHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyAuthenticator keys, VerificationLimits limits)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
+    private TimeSpan? _barredFor;
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var header = Request.Headers.Authorization.ToString();
@@ -111,9 +119,21 @@ public sealed class ApiKeyHandler(IOptionsMonitor<AuthenticationSchemeOptions> o
             return AuthenticateResult.NoResult();
         }
 
+        var address = Context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        _barredFor = limits.ApiKeyBarred(address);
+        if (_barredFor is not null)
+        {
+            return AuthenticateResult.Fail("Too many unknown API keys from this address.");
+        }
+
         var key = await keys.AuthenticateAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
         if (key is null)
         {
+            if (limits.CountUnknownApiKey(address))
+            {
+                LogAddressBarred(Logger, address);
+            }
+
             return AuthenticateResult.Fail("The API key is unknown or revoked.");
         }
 
@@ -128,12 +148,25 @@ public sealed class ApiKeyHandler(IOptionsMonitor<AuthenticationSchemeOptions> o
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
     }
 
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
-        Problems.WriteAsync(Context, StatusCodes.Status401Unauthorized, "Authentication required",
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        if (_barredFor is { } wait)
+        {
+            var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+            Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            return Problems.WriteAsync(Context, StatusCodes.Status429TooManyRequests, "Too many unknown API keys",
+                $"This address presented too many unknown or revoked API keys; try again in {seconds} seconds.");
+        }
+
+        return Problems.WriteAsync(Context, StatusCodes.Status401Unauthorized, "Authentication required",
             "Send a valid API key as 'Authorization: Bearer <key>'.");
+    }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         Problems.WriteAsync(Context, StatusCodes.Status403Forbidden, "Forbidden", "This API key's scope does not allow this request; it needs the Write scope.");
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "API keys from {Address} are refused for the rest of the minute: it presented too many unknown or revoked keys")]
+    private static partial void LogAddressBarred(ILogger logger, string address);
 }
 
 /// <summary>Puts the member's tenant and role into the sign-in cookie.</summary>

@@ -28,7 +28,8 @@ public static class Delivery
         services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.Section))
             .Validate(o => o.SendsPerTenantPerMinute > 0 && o.SendsPerMemberPerMinute > 0 && o.SendsPerDestinationPerHour > 0
                            && o.CodeChecksPerMemberPerMinute > 0 && o.LinkRequestsPerAddressPerMinute > 0
-                           && o.VerifyTextsPerNumberPerHour > 0 && o.VerifyTextsPerTenantPerMinute > 0 && o.RepliesPerNumberPerHour > 0,
+                           && o.VerifyTextsPerNumberPerHour > 0 && o.VerifyTextsPerTenantPerMinute > 0 && o.RepliesPerNumberPerHour > 0
+                           && o.UnknownApiKeysPerAddressPerMinute > 0,
                 $"every limit under {RateLimitOptions.Section} must be a positive number")
             .ValidateOnStart();
         services.AddSingleton(sp => new VerificationLimits(sp.GetRequiredService<IOptions<RateLimitOptions>>().Value));

@@ -25,11 +25,15 @@ public sealed class RateLimitOptions
 
     /// <summary>Replies (HELP, STOP, START, confirmations) to one number.</summary>
     public int RepliesPerNumberPerHour { get; set; } = 10;
+
+    /// <summary>Unknown or revoked API keys one source address may present before it may present none until the window ends.</summary>
+    public int UnknownApiKeysPerAddressPerMinute { get; set; } = 20;
 }
 
 /// <summary>
 /// The per-node rate limits on everything that sends a message or checks a secret: per tenant, per technician (or API key)
-/// and per destination on sends, per technician on code checks, per source address on the public link pages.
+/// and per destination on sends, per technician on code checks, per source address on the public link pages and on the
+/// API keys it presents.
 /// </summary>
 /// <remarks>Each limit is a fixed window; a refusal carries the time until the window opens again, which becomes Retry-After.</remarks>
 public sealed class VerificationLimits : IDisposable
@@ -42,6 +46,7 @@ public sealed class VerificationLimits : IDisposable
     private readonly PartitionedRateLimiter<string> _verifyTextsPerNumber;
     private readonly PartitionedRateLimiter<string> _verifyTextsPerTenant;
     private readonly PartitionedRateLimiter<string> _replies;
+    private readonly PartitionedRateLimiter<string> _unknownApiKeys;
 
     public VerificationLimits(RateLimitOptions options)
     {
@@ -53,6 +58,7 @@ public sealed class VerificationLimits : IDisposable
         _verifyTextsPerNumber = Fixed(options.VerifyTextsPerNumberPerHour, TimeSpan.FromHours(1));
         _verifyTextsPerTenant = Fixed(options.VerifyTextsPerTenantPerMinute, TimeSpan.FromMinutes(1));
         _replies = Fixed(options.RepliesPerNumberPerHour, TimeSpan.FromHours(1));
+        _unknownApiKeys = Fixed(options.UnknownApiKeysPerAddressPerMinute, TimeSpan.FromMinutes(1));
     }
 
     /// <summary>Takes one send from each of the three limits; null when allowed, else the wait and which limit refused.</summary>
@@ -88,11 +94,25 @@ public sealed class VerificationLimits : IDisposable
 
     public TimeSpan? TryReply(Guid tenantId, string to) => Refused(_replies, $"{tenantId}:{to}");
 
+    /// <summary>
+    /// Null when the address may present an API key, else how long until it may: only unknown keys count against it, so a
+    /// busy integration with a valid key is never held back, while one spraying guesses is stopped before its keys are checked.
+    /// </summary>
+    public TimeSpan? ApiKeyBarred(string sourceAddress) => Refused(_unknownApiKeys, sourceAddress, permits: 0);
+
+    /// <summary>Counts an unknown or revoked key presented from the address; true when that used up its allowance.</summary>
+    public bool CountUnknownApiKey(string sourceAddress)
+    {
+        _unknownApiKeys.AttemptAcquire(sourceAddress).Dispose();
+        return ApiKeyBarred(sourceAddress) is not null;
+    }
+
     public void Dispose()
     {
         _verifyTextsPerNumber.Dispose();
         _verifyTextsPerTenant.Dispose();
         _replies.Dispose();
+        _unknownApiKeys.Dispose();
         _perTenant.Dispose();
         _perActor.Dispose();
         _perDestination.Dispose();
@@ -108,9 +128,10 @@ public sealed class VerificationLimits : IDisposable
             QueueLimit = 0,
         }));
 
-    private static TimeSpan? Refused(PartitionedRateLimiter<string> limiter, string key)
+    // Zero permits asks whether the window has any left without taking one.
+    private static TimeSpan? Refused(PartitionedRateLimiter<string> limiter, string key, int permits = 1)
     {
-        using var lease = limiter.AttemptAcquire(key);
+        using var lease = limiter.AttemptAcquire(key, permits);
         if (lease.IsAcquired)
         {
             return null;
