@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Vouch.Core.Features.Audit;
 using Vouch.Core.Features.Tenancy;
 using Vouch.Core.Features.Tickets;
@@ -40,6 +41,8 @@ public static class VouchApp
             .ValidateDataAnnotations()
             .Validate(o => o.PublicBaseUrl is null or "" || (Uri.TryCreate(o.PublicBaseUrl, UriKind.Absolute, out var u) && u.Scheme is "http" or "https"),
                 "Vouch:PublicBaseUrl must be an absolute http or https address, e.g. https://vouch.example.com")
+            .Validate(o => Hosting.TrustedProxies.Parse(o.TrustedProxies) is not null,
+                $"{Hosting.TrustedProxies.Key} must list IP addresses or networks, separated by commas, e.g. 10.0.0.0/8, 192.168.1.5")
             .ValidateOnStart();
 
         builder.Services.AddSingleton(TimeProvider.System);
@@ -88,6 +91,7 @@ public static class VouchApp
 
     public static void Configure(WebApplication app)
     {
+        app.UseTrustedProxies(app.Services.GetRequiredService<IOptions<VouchOptions>>().Value.TrustedProxies);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseStaticFiles();

@@ -14,6 +14,9 @@ public sealed class VouchOptions
     /// <summary>The address users and providers reach (links, webhook signatures); empty means the request's own address.</summary>
     public string? PublicBaseUrl { get; set; }
 
+    /// <summary>Addresses and networks of the proxies in front of Vouch, whose forwarded headers it believes (see TrustedProxies).</summary>
+    public string? TrustedProxies { get; set; }
+
     /// <summary>Sign-in and setup attempts allowed per source address per minute.</summary>
     [Range(1, 10_000)]
     public int SignInAttemptsPerMinute { get; set; } = 10;

@@ -13,8 +13,8 @@ using Vouch.Server.Tests.Infrastructure;
 
 namespace Vouch.Server.Tests.Browser;
 
-/// <summary>The real host on Kestrel at a free loopback port, on a fresh SQLite data directory.</summary>
-internal sealed class KestrelVouch : WebApplicationFactory<Program>
+/// <summary>The real host on Kestrel at a free loopback port, on a fresh SQLite data directory, with any extra settings.</summary>
+internal sealed class KestrelVouch(IReadOnlyDictionary<string, string>? settings = null) : WebApplicationFactory<Program>
 {
     /// <summary>The password of every member this host creates.</summary>
     public const string Password = "a long enough password";
@@ -96,5 +96,9 @@ internal sealed class KestrelVouch : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("Vouch:DataDirectory", _data.FullName);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            builder.UseSetting(key, value);
+        }
     }
 }
