@@ -119,7 +119,7 @@ public sealed partial class ApiKeyHandler(
             return AuthenticateResult.NoResult();
         }
 
-        var address = Context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        var address = TrustedProxies.LimitKey(Context.Connection.RemoteIpAddress);
         _barredFor = limits.ApiKeyBarred(address);
         if (_barredFor is not null)
         {

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using IPNetwork = System.Net.IPNetwork;
 using Microsoft.AspNetCore.HttpOverrides;
 
@@ -15,24 +16,27 @@ public static class TrustedProxies
 {
     public const string Key = "Vouch:TrustedProxies";
 
-    /// <summary>The networks in a comma- or space-separated list of addresses and CIDR networks; null if an entry is neither.</summary>
+    /// <summary>
+    /// The networks in a comma- or space-separated list of addresses and CIDR networks; null if an entry is neither, is an
+    /// IPv4 address not written in full (<c>10.1</c>), or is a network of every address (<c>0.0.0.0/0</c>, which would let
+    /// any client name its own address).
+    /// </summary>
     public static List<IPNetwork>? Parse(string? value)
     {
         var networks = new List<IPNetwork>();
         foreach (var entry in (value ?? "").Split([',', ' ', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            if (IPNetwork.TryParse(entry, out var network))
-            {
-                networks.Add(network);
-            }
-            else if (IPAddress.TryParse(entry, out var address))
-            {
-                networks.Add(new IPNetwork(address, address.GetAddressBytes().Length * 8));
-            }
-            else
+            var address = entry.Split('/')[0];
+            var network = IPNetwork.TryParse(entry, out var parsed) ? parsed
+                : IPAddress.TryParse(entry, out var single) ? new IPNetwork(single, single.GetAddressBytes().Length * 8)
+                : (IPNetwork?)null;
+            var partial = !address.Contains(':', StringComparison.Ordinal) && address.Count(c => c == '.') != 3;
+            if (network is not { PrefixLength: > 0 } || partial)
             {
                 return null;
             }
+
+            networks.Add(network.Value);
         }
 
         return networks;
@@ -61,5 +65,31 @@ public static class TrustedProxies
         }
 
         app.UseForwardedHeaders(options);
+    }
+
+    /// <summary>
+    /// The key per-address limits count under: an IPv4 address as it is (also when it arrives written as IPv6), an IPv6
+    /// address by its /64 network, which one subscriber usually holds whole and could otherwise rotate through.
+    /// </summary>
+    public static string LimitKey(IPAddress? address)
+    {
+        if (address is null)
+        {
+            return "unknown";
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        if (address.AddressFamily != AddressFamily.InterNetworkV6)
+        {
+            return address.ToString();
+        }
+
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new IPAddress(bytes) + "/64";
     }
 }

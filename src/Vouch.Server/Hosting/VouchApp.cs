@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
@@ -158,7 +157,7 @@ public static class VouchApp
             return RateLimitPartition.GetNoLimiter("none");
         }
 
-        var address = context.Connection.RemoteIpAddress ?? IPAddress.None;
+        var address = TrustedProxies.LimitKey(context.Connection.RemoteIpAddress);
         var limit = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<VouchOptions>>().Value.SignInAttemptsPerMinute;
         return RateLimitPartition.GetFixedWindowLimiter("signin:" + address, _ => new FixedWindowRateLimiterOptions
         {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Vouch.Core.Features.Verification;
+using Vouch.Server.Hosting;
 
 namespace Vouch.Server.Features.Shared;
 
@@ -18,7 +19,7 @@ public static class PublicLinkGuard
         http.Response.Headers.CacheControl = "no-cache, no-store";
         http.Response.Headers.Pragma = "no-cache";
         http.Response.Headers["X-Robots-Tag"] = "noindex";
-        var address = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        var address = TrustedProxies.LimitKey(http.Connection.RemoteIpAddress);
         if (limits.TryLinkRequest(address) is not { } wait)
         {
             return null;
