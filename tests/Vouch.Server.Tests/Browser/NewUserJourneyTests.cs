@@ -93,6 +93,10 @@ public sealed class NewUserJourneyTests
 /// <summary>The system's Chromium, kept off every network but loopback.</summary>
 internal static class LocalChromium
 {
+    // Every browser test launches through here first. The suite runs its test projects, PostgreSQL and Chromium together
+    // on two cores, where a click's round trip to the server can take longer than Playwright's default 5 s to show.
+    static LocalChromium() => Assertions.SetDefaultExpectTimeout(15_000);
+
     public static BrowserTypeLaunchOptions Options => new()
     {
         ExecutablePath = "/usr/bin/chromium",

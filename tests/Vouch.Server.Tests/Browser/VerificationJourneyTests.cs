@@ -44,7 +44,7 @@ public sealed partial class VerificationJourneyTests
         await linkPage.GetByRole(AriaRole.Button, new() { Name = "Validate" }).ClickAsync();
         await Expect(linkPage.GetByRole(AriaRole.Status)).ToHaveTextAsync("Thank you: you are verified");
 
-        await Expect(shield).ToHaveAttributeAsync("data-shield", "verified", new() { Timeout = 5000 });
+        await Expect(shield).ToHaveAttributeAsync("data-shield", "verified");
         await Expect(shield.Locator(".shield-label")).ToHaveTextAsync("Verified");
         await Expect(shield.Locator(".shield-detail")).ToHaveTextAsync(new Regex(@"^until \d\d:\d\d UTC by the contact via e-mail link$"));
         await Expect(page.Locator(".pending .pending-status")).ToHaveTextAsync("verified");
@@ -116,7 +116,7 @@ public sealed partial class VerificationJourneyTests
         (await api.PostJsonAsync("/api/v1/outbox/inbound", new { from = "+14155550199", to = number, body = "#verify" })).EnsureSuccessStatusCode();
 
         var request = page.Locator("tr.tv-request");
-        await Expect(request).ToHaveCountAsync(1, new() { Timeout = 5000 });
+        await Expect(request).ToHaveCountAsync(1);
         await Expect(request).ToContainTextAsync("Pat Example");
         await Expect(request.Locator(".tv-code")).ToHaveTextAsync(new Regex(@"^\d{6}$"));
         Assert.True(await page.EvaluateAsync<bool>("() => window.notReloaded === true"));
@@ -133,7 +133,7 @@ public sealed partial class VerificationJourneyTests
         // The technician reads the code out; Pat texts #confirm.
         (await api.PostJsonAsync("/api/v1/outbox/inbound", new { from = "+14155550199", to = number, body = "#confirm" })).EnsureSuccessStatusCode();
 
-        await Expect(page.Locator("tr.tv-request")).ToHaveCountAsync(0, new() { Timeout = 5000 });
+        await Expect(page.Locator("tr.tv-request")).ToHaveCountAsync(0);
         await Expect(page.Locator("tr.tv-ended").First).ToContainTextAsync("confirmed");
         Assert.True(await page.EvaluateAsync<bool>("() => window.notReloaded === true"));
 
