@@ -119,7 +119,7 @@ public sealed partial class ApiKeyHandler(
             return AuthenticateResult.NoResult();
         }
 
-        var address = TrustedProxies.LimitKey(Context.Connection.RemoteIpAddress);
+        var address = ClientAddress.LimitKey(Context.Connection.RemoteIpAddress);
         _barredFor = limits.ApiKeyBarred(address);
         if (_barredFor is not null)
         {
@@ -165,7 +165,7 @@ public sealed partial class ApiKeyHandler(
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         Problems.WriteAsync(Context, StatusCodes.Status403Forbidden, "Forbidden", "This API key's scope does not allow this request; it needs the Write scope.");
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "API keys from {Address} are refused for the rest of the minute: it presented too many unknown or revoked keys")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "API keys from {Address} are refused for up to a minute: it presented too many unknown or revoked keys")]
     private static partial void LogAddressBarred(ILogger logger, string address);
 }
 

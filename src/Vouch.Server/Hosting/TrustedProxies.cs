@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using IPNetwork = System.Net.IPNetwork;
 using Microsoft.AspNetCore.HttpOverrides;
 
@@ -65,31 +64,5 @@ public static class TrustedProxies
         }
 
         app.UseForwardedHeaders(options);
-    }
-
-    /// <summary>
-    /// The key per-address limits count under: an IPv4 address as it is (also when it arrives written as IPv6), an IPv6
-    /// address by its /64 network, which one subscriber usually holds whole and could otherwise rotate through.
-    /// </summary>
-    public static string LimitKey(IPAddress? address)
-    {
-        if (address is null)
-        {
-            return "unknown";
-        }
-
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-
-        if (address.AddressFamily != AddressFamily.InterNetworkV6)
-        {
-            return address.ToString();
-        }
-
-        var bytes = address.GetAddressBytes();
-        Array.Clear(bytes, 8, 8);
-        return new IPAddress(bytes) + "/64";
     }
 }

@@ -157,7 +157,7 @@ public static class VouchApp
             return RateLimitPartition.GetNoLimiter("none");
         }
 
-        var address = TrustedProxies.LimitKey(context.Connection.RemoteIpAddress);
+        var address = ClientAddress.LimitKey(context.Connection.RemoteIpAddress);
         var limit = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<VouchOptions>>().Value.SignInAttemptsPerMinute;
         return RateLimitPartition.GetFixedWindowLimiter("signin:" + address, _ => new FixedWindowRateLimiterOptions
         {

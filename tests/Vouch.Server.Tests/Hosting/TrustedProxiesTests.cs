@@ -73,7 +73,7 @@ public sealed class TrustedProxiesTests
     [InlineData("2001:db8:1:3::1", "2001:db8:1:3::/64")]
     [InlineData(null, "unknown")]
     public void LimitKey_CountsIPv6ByItsSlash64(string? address, string key) =>
-        Assert.Equal(key, TrustedProxies.LimitKey(address is null ? null : IPAddress.Parse(address)));
+        Assert.Equal(key, ClientAddress.LimitKey(address is null ? null : IPAddress.Parse(address)));
 
     [Fact]
     public async Task Start_WithAnEntryThatIsNoAddress_FailsWithTheKeyInTheMessage()

@@ -19,7 +19,7 @@ public static class PublicLinkGuard
         http.Response.Headers.CacheControl = "no-cache, no-store";
         http.Response.Headers.Pragma = "no-cache";
         http.Response.Headers["X-Robots-Tag"] = "noindex";
-        var address = TrustedProxies.LimitKey(http.Connection.RemoteIpAddress);
+        var address = ClientAddress.LimitKey(http.Connection.RemoteIpAddress);
         if (limits.TryLinkRequest(address) is not { } wait)
         {
             return null;
