@@ -158,7 +158,7 @@ public static class VouchApp
         }
 
         var address = ClientAddress.LimitKey(context.Connection.RemoteIpAddress);
-        var limit = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<VouchOptions>>().Value.SignInAttemptsPerMinute;
+        var limit = context.RequestServices.GetRequiredService<IOptions<VouchOptions>>().Value.SignInAttemptsPerMinute;
         return RateLimitPartition.GetFixedWindowLimiter("signin:" + address, _ => new FixedWindowRateLimiterOptions
         {
             PermitLimit = limit,
