@@ -22,7 +22,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh" # sets ROOT and BENCH_DIR
 bench_knobs 20000
 POLL_MS=${BENCH_POLL_MS:-2}
-LIMIT_ARGS=${BENCH_LIMIT_ARGS:---Vouch:RateLimits:SendsPerTenantPerMinute=10000000 --Vouch:RateLimits:SendsPerMemberPerMinute=10000000 --Vouch:RateLimits:SendsPerDestinationPerHour=1000 --Vouch:RateLimits:CodeChecksPerMemberPerMinute=10000000}
+LIMIT_ARGS=${BENCH_LIMIT_ARGS:---Vouch:RateLimits:SendsPerTenantPerMinute=20000000 --Vouch:RateLimits:SendsPerMemberPerMinute=10000000 --Vouch:RateLimits:SendsPerDestinationPerHour=1000 --Vouch:RateLimits:CodeChecksPerMemberPerMinute=10000000}
 LOAD="$ROOT/bench/VerifyLoad/bin/Release/net10.0/VerifyLoad.dll"
 
 ensure_wrk

@@ -31,6 +31,8 @@ public static class Delivery
                            && o.VerifyTextsPerNumberPerHour > 0 && o.VerifyTextsPerTenantPerMinute > 0 && o.RepliesPerNumberPerHour > 0
                            && o.UnknownApiKeysPerAddressPerMinute > 0,
                 $"every limit under {RateLimitOptions.Section} must be a positive number")
+            .Validate(o => o.SendsPerMemberPerMinute < o.SendsPerTenantPerMinute,
+                $"{RateLimitOptions.Section}:SendsPerMemberPerMinute must be less than SendsPerTenantPerMinute, so one technician or key cannot use up the tenant's allowance")
             .ValidateOnStart();
         services.AddSingleton(sp => new VerificationLimits(sp.GetRequiredService<IOptions<RateLimitOptions>>().Value));
         services.AddSingleton<TenantProfiles>();

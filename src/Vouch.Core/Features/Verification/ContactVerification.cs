@@ -104,7 +104,10 @@ public sealed class ContactVerification : ITenantOwned
 
     public bool IsExpiredAt(DateTime now) => Status == VerificationStatus.Pending && now >= ExpiresAt;
 
-    /// <summary>Checks a code a caller read out. Wrong codes count; the last allowed wrong code fails the verification.</summary>
+    /// <summary>
+    /// Checks a code a caller read out. Wrong codes count; the last allowed wrong code fails the verification. Something that
+    /// is not a code at all (a typo, a word) counts for nothing: it cannot match, so it must not use up the caller's attempts.
+    /// </summary>
     public CodeCheck CheckCode(string presented, DateTime now, VerificationSecrets secrets, TimeSpan verifiedWindow, string checkedBy)
     {
         if (Channel.UsesLink())
@@ -120,6 +123,11 @@ public sealed class ContactVerification : ITenantOwned
         if (Status != VerificationStatus.Pending)
         {
             return CodeCheck.NotPending;
+        }
+
+        if (VerificationSecrets.NormalizeCode(presented) is null)
+        {
+            return CodeCheck.Malformed;
         }
 
         if (secrets.CodeMatches(Id, presented, SecretHash))
@@ -218,6 +226,7 @@ public enum CodeCheck
     Expired,
     NotPending,
     NotACodeChannel,
+    Malformed,
 }
 
 /// <summary>The colour of a contact's shield: grey (none or expired), amber, green, red.</summary>

@@ -62,6 +62,8 @@ public sealed class SubmitVerificationCode(
                 break;
             case CodeCheck.NotACodeChannel:
                 return Invalid.Field("code", "this verification is completed by the contact pressing Validate on the link, not by a code");
+            case CodeCheck.Malformed:
+                return Invalid.Field("code", "must be the 6 digits the caller reads out (spaces and dashes between them are fine); this did not count as an attempt");
             default:
                 return new Conflict("status", $"the verification is {verification.Status.ToString().ToLowerInvariant()}; start a new one");
         }

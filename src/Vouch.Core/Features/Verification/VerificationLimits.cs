@@ -9,6 +9,7 @@ public sealed class RateLimitOptions
 
     public int SendsPerTenantPerMinute { get; set; } = 300;
 
+    /// <summary>Sends by one technician or API key; must stay below the tenant's, so no one of them can use up the MSP's allowance.</summary>
     public int SendsPerMemberPerMinute { get; set; } = 30;
 
     public int SendsPerDestinationPerHour { get; set; } = 10;
@@ -47,6 +48,7 @@ public sealed class VerificationLimits : IDisposable
     private readonly PartitionedRateLimiter<string> _verifyTextsPerTenant;
     private readonly PartitionedRateLimiter<string> _replies;
     private readonly PartitionedRateLimiter<string> _unknownApiKeys;
+    private readonly Lock _takeAll = new();
 
     public VerificationLimits(RateLimitOptions options)
     {
@@ -61,36 +63,26 @@ public sealed class VerificationLimits : IDisposable
         _unknownApiKeys = Fixed(options.UnknownApiKeysPerAddressPerMinute, TimeSpan.FromMinutes(1));
     }
 
-    /// <summary>Takes one send from each of the three limits; null when allowed, else the wait and which limit refused.</summary>
-    public (string Reason, TimeSpan RetryAfter)? TrySend(Guid tenantId, string actor, string destination)
-    {
-        if (Refused(_perTenant, tenantId.ToString()) is { } tenant)
-        {
-            return ("too many verifications sent by this tenant", tenant);
-        }
-
-        if (Refused(_perActor, $"{tenantId}:{actor}") is { } byActor)
-        {
-            return ("too many verifications sent by you", byActor);
-        }
-
-        if (Refused(_perDestination, $"{tenantId}:{destination}") is { } toDestination)
-        {
-            return ("too many verifications sent to this destination", toDestination);
-        }
-
-        return null;
-    }
+    /// <summary>
+    /// Takes one send from each of the three limits, or none: null when allowed, else the wait and which limit refused. A
+    /// refused send spends nothing, and the tenant's limit is asked last, so one technician or key sending in a loop is
+    /// stopped by its own limit before it can use up the allowance the rest of the MSP shares.
+    /// </summary>
+    public (string Reason, TimeSpan RetryAfter)? TrySend(Guid tenantId, string actor, string destination) =>
+        TakeAll(
+            (_perActor, $"{tenantId}:{actor}", "too many verifications sent by you"),
+            (_perDestination, $"{tenantId}:{destination}", "too many verifications sent to this destination"),
+            (_perTenant, tenantId.ToString(), "too many verifications sent by this tenant"));
 
     public TimeSpan? TryCheckCode(Guid tenantId, string actor) => Refused(_codeChecks, $"{tenantId}:{actor}");
 
     public TimeSpan? TryLinkRequest(string sourceAddress) => Refused(_linkRequests, sourceAddress);
 
-    /// <summary>Takes one #verify from the sender's and the tenant's limits; null when allowed, else which limit refused.</summary>
+    /// <summary>Takes one #verify from the sender's and the tenant's limits, or none; null when allowed, else which limit refused.</summary>
     public string? TryVerifyText(Guid tenantId, string from) =>
-        Refused(_verifyTextsPerNumber, $"{tenantId}:{from}") is not null ? "too many #verify texts from this number"
-        : Refused(_verifyTextsPerTenant, tenantId.ToString()) is not null ? "too many #verify texts to this tenant"
-        : null;
+        TakeAll(
+            (_verifyTextsPerNumber, $"{tenantId}:{from}", "too many #verify texts from this number"),
+            (_verifyTextsPerTenant, tenantId.ToString(), "too many #verify texts to this tenant"))?.Reason;
 
     public TimeSpan? TryReply(Guid tenantId, string to) => Refused(_replies, $"{tenantId}:{to}");
 
@@ -127,6 +119,32 @@ public sealed class VerificationLimits : IDisposable
             Window = window,
             QueueLimit = 0,
         }));
+
+    // Asks every limit first (zero permits asks without taking one) and takes from each only when all allow, under one
+    // lock so two sends cannot both see the last permit of one limit and spend another's.
+    private (string Reason, TimeSpan RetryAfter)? TakeAll(params ReadOnlySpan<(PartitionedRateLimiter<string> Limiter, string Key, string Reason)> limits)
+    {
+        lock (_takeAll)
+        {
+            foreach (var (limiter, key, reason) in limits)
+            {
+                if (Refused(limiter, key, permits: 0) is { } wait)
+                {
+                    return (reason, wait);
+                }
+            }
+
+            foreach (var (limiter, key, reason) in limits)
+            {
+                if (Refused(limiter, key) is { } wait)
+                {
+                    return (reason, wait);
+                }
+            }
+
+            return null;
+        }
+    }
 
     // Zero permits asks whether the window has any left without taking one.
     private static TimeSpan? Refused(PartitionedRateLimiter<string> limiter, string key, int permits = 1)

@@ -39,6 +39,26 @@ public sealed class ContactVerificationTests
         Assert.Equal(Shield.Failed, v.ShieldAt(Start));
     }
 
+    [Theory]
+    [InlineData("12345")]
+    [InlineData("1234567")]
+    [InlineData("12a456")]
+    [InlineData("one two three")]
+    [InlineData("")]
+    public void CheckCode_Malformed_IsRefusedWithoutUsingAnAttempt(string malformed)
+    {
+        var (v, code) = CodeVerification();
+
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Equal(CodeCheck.Malformed, v.CheckCode(malformed, Start, Secrets, Window, "tech"));
+        }
+
+        Assert.Equal(5, v.AttemptsRemaining);
+        Assert.Equal(VerificationStatus.Pending, v.Status);
+        Assert.Equal(CodeCheck.Verified, v.CheckCode(code, Start, Secrets, Window, "tech"));
+    }
+
     [Fact]
     public void CheckCode_AtExpiry_ExpiresInsteadOfVerifying()
     {

@@ -92,6 +92,24 @@ public abstract class VerificationsApiTests<TFactory>(TFactory factory) where TF
     }
 
     [Fact]
+    public async Task MalformedCodes_AreRefusedNamingTheField_WithoutUsingAnAttempt()
+    {
+        var (tenant, contact) = await TenantWithContactAsync();
+        var started = await StartAsync(tenant, contact, "email_code", "ann.lee@contoso.com");
+        var code = Code((await OutboxMessageAsync(tenant, started.Id)).Body);
+
+        foreach (var malformed in new[] { "12345", "1234567", "12a456", "twelve", "123 45 6 7" })
+        {
+            var errors = await (await tenant.Api.PostJsonAsync($"/api/v1/verifications/{started.Id}/code", new { code = malformed })).ProblemAsync(HttpStatusCode.BadRequest);
+            Assert.Contains("did not count as an attempt", errors["code"].Single());
+        }
+
+        Assert.Equal(5, (await (await tenant.Api.GetAsync($"/api/v1/verifications/{started.Id}")).ReadAsync<VerificationView>()).AttemptsRemaining);
+        var verified = await (await tenant.Api.PostJsonAsync($"/api/v1/verifications/{started.Id}/code", new { code })).ReadAsync<VerificationView>();
+        Assert.Equal(VerificationStatus.Verified, verified.Status);
+    }
+
+    [Fact]
     public async Task Code_AfterLifetime_IsRefusedAsExpired()
     {
         var (tenant, contact) = await TenantWithContactAsync();
