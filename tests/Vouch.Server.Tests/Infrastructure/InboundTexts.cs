@@ -61,9 +61,12 @@ public static class InboundTexts
         return number;
     }
 
-    /// <summary>A text as Twilio posts it, signed with <paramref name="token"/> (or carrying <paramref name="signature"/> as given).</summary>
+    /// <summary>
+    /// A text as Twilio posts it, signed with <paramref name="token"/> (or carrying <paramref name="signature"/> as given);
+    /// <paramref name="recut"/> changes the form after it was signed, as an attacker replaying it would.
+    /// </summary>
     public static async Task<HttpResponseMessage> PostTwilioAsync(this HttpClient client, string to, string from, string body, string messageSid, string token,
-        string? signature = null, bool sign = true)
+        string? signature = null, bool sign = true, Func<List<KeyValuePair<string, string>>, List<KeyValuePair<string, string>>>? recut = null)
     {
         var form = new List<KeyValuePair<string, string>>
         {
@@ -77,7 +80,8 @@ public static class InboundTexts
             new("SmsStatus", "received"),
             new("ApiVersion", "2010-04-01"),
         };
-        using var request = new HttpRequestMessage(HttpMethod.Post, Vouch.Server.Features.InboundSms.TwilioSmsWebhook.Path) { Content = new FormUrlEncodedContent(form) };
+        var sent = recut?.Invoke(form) ?? form;
+        using var request = new HttpRequestMessage(HttpMethod.Post, Vouch.Server.Features.InboundSms.TwilioSmsWebhook.Path) { Content = new FormUrlEncodedContent(sent) };
         if (sign)
         {
             request.Headers.Add("X-Twilio-Signature", signature ?? TwilioRequestSignature.Compute(token, WebhookUrl, form));

@@ -64,18 +64,54 @@ internal static partial class TwilioSmsWebhook
             return TypedResults.Problem(statusCode: 403, title: "Forbidden", detail: "The request is not signed by Twilio for this number.");
         }
 
-        var messageSid = Field("MessageSid") ?? Field("SmsSid");
-        var from = Field("From");
-        if (string.IsNullOrWhiteSpace(messageSid) || messageSid.Length > ReceiveSms.MaxProviderMessageIdLength || string.IsNullOrWhiteSpace(from))
+        if (StandardFieldsProblem(form, number!) is { } problem)
         {
-            return TypedResults.Problem(statusCode: 400, title: "The request has invalid fields", detail: "MessageSid and From are required");
+            LogRejected(logger, to!, source, problem);
+            return TypedResults.Problem(statusCode: 400, title: "The request has invalid fields", detail: problem);
         }
 
+        var messageSid = Field("MessageSid")!;
+        var from = Field("From")!;
         caller.ActAsSystem(number!.TenantId);
         caller.SourceAddress = source;
         await receive.HandleAsync(number, new ReceivedSms(MessageProvider.Twilio, messageSid, from, Field("Body") ?? ""), ct);
         return TypedResults.Text(EmptyTwiml, "text/xml");
     }
+
+    // The signature covers the fields run together, so a signed form can be re-cut into other fields with the same
+    // signature (a MessageSid that swallows the next field passes the duplicate check as a new text). Twilio's standard
+    // fields must each be there once, its identifiers in their exact shape, the account the number's own.
+    private static string? StandardFieldsProblem(IFormCollection form, TenantPhoneNumber number)
+    {
+        foreach (var name in StandardFields)
+        {
+            if (!form.TryGetValue(name, out var values) || values.Count != 1)
+            {
+                return $"{name} must be sent once";
+            }
+        }
+
+        var messageSid = form["MessageSid"].ToString();
+        if (!TwilioSids.IsMessageSid(messageSid))
+        {
+            return "MessageSid is not a Twilio message SID";
+        }
+
+        if (form.TryGetValue("SmsSid", out var smsSid) && smsSid.ToString() != messageSid)
+        {
+            return "SmsSid differs from MessageSid";
+        }
+
+        var accountSid = form["AccountSid"].ToString();
+        if (!TwilioSids.IsAccountSid(accountSid) || !string.Equals(accountSid, number.TwilioAccountSid, StringComparison.Ordinal))
+        {
+            return "AccountSid is not the Twilio account of this number";
+        }
+
+        return string.IsNullOrWhiteSpace(form["From"]) ? "From is required" : null;
+    }
+
+    private static readonly string[] StandardFields = ["MessageSid", "AccountSid", "From", "To", "Body"];
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a Twilio SMS webhook for {To} from {Source}: {Reason}")]
     private static partial void LogRejected(ILogger logger, string to, string source, string reason);

@@ -53,6 +53,43 @@ public sealed class TwilioWebhookTests(TwilioVouch factory) : IClassFixture<Twil
     }
 
     [Fact]
+    public async Task SignedFormRecutIntoOtherFields_IsRefused_AndNotTakenForANewText()
+    {
+        var (tenant, _, number) = await factory.TenantWithVerificationNumberAsync(Token);
+        var anonymous = factory.ApiClient(null);
+        var sid = InboundTexts.NewMessageSid();
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.PostTwilioAsync(number, Mobile, "#verify", sid, Token)).StatusCode);
+
+        // The signature runs the sorted fields together ("…MessageSid" + sid + "NumMedia0SmsSid…"), so a MessageSid that
+        // swallows the next field keeps the same signature while the text looks new to a duplicate check.
+        static List<KeyValuePair<string, string>> Swallow(List<KeyValuePair<string, string>> form, string into, string next) =>
+            [.. form.Where(f => f.Key != next).Select(f => f.Key == into ? new KeyValuePair<string, string>(f.Key, f.Value + next + form.Single(n => n.Key == next).Value) : f)];
+        var answers = new[]
+        {
+            await anonymous.PostTwilioAsync(number, Mobile, "#verify", sid, Token, recut: f => Swallow(f, "MessageSid", "NumMedia")),
+            await anonymous.PostTwilioAsync(number, Mobile, "#verify", sid, Token, recut: f => f.Where(x => x.Key is not ("AccountSid" or "ApiVersion" or "Body"))
+                .Prepend(new("AccountSid", f.Single(x => x.Key == "AccountSid").Value + "ApiVersion2010-04-01Body#verify")).ToList()),
+            await anonymous.PostTwilioAsync(number, Mobile, "#verify", "SM-not-a-sid", Token),
+            await anonymous.PostTwilioAsync(number, Mobile, "", InboundTexts.NewMessageSid(), Token, recut: f => Swallow(f, "ApiVersion", "Body")),
+        };
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.BadRequest, a.StatusCode));
+        Assert.Equal(sid, (await (await tenant.Api.GetAsync("/api/v1/inbound-messages")).ReadAsync<Page<InboundMessageView>>()).Items.Single().ProviderMessageId);
+        Assert.Single(await TechnicianVerificationTests<TwilioVouch>.ListAsync(tenant, null));
+    }
+
+    [Fact]
+    public async Task SignedByTheNumbersToken_ButForAnotherAccount_IsRefused()
+    {
+        var (tenant, _, number) = await factory.TenantWithVerificationNumberAsync(Token, twilioAccountSid: "AC" + new string('b', 32));
+
+        var answer = await factory.ApiClient(null).PostTwilioAsync(number, Mobile, "#verify", InboundTexts.NewMessageSid(), Token);
+
+        Assert.Equal(HttpStatusCode.BadRequest, answer.StatusCode);
+        Assert.Empty((await (await tenant.Api.GetAsync("/api/v1/inbound-messages")).ReadAsync<Page<InboundMessageView>>()).Items);
+    }
+
+    [Fact]
     public async Task RepeatedMessageSid_IsProcessedOnce_AlsoWhenDeliveredConcurrently()
     {
         var (tenant, _, number) = await factory.TenantWithVerificationNumberAsync(Token);
