@@ -29,11 +29,16 @@ public static class VouchApp
 
     public static WebApplication Build(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = ContentRoot(args) });
         if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
         {
             builder.WebHost.UseUrls(DefaultUrl);
         }
+
+        // A build's scripts and styles live beside its project (the build output names them); a published copy has them
+        // in its own wwwroot and no such list, and this does nothing.
+        builder.WebHost.UseStaticWebAssets();
+        builder.Services.AddVouchLogRedaction();
 
         builder.Services.AddOptions<VouchOptions>()
             .Bind(builder.Configuration.GetSection(VouchOptions.Section))
@@ -115,6 +120,21 @@ public static class VouchApp
         app.MapPhoneNumbersApi();
         app.MapHub<VerificationHub>(VerificationHub.Path);
         app.MapRazorPages();
+    }
+
+    /// <summary>
+    /// The application's own folder unless the operator names one (<c>--contentRoot</c>, <c>ASPNETCORE_CONTENTROOT</c>):
+    /// started from any other working directory, the server must still read its own appsettings.json (log levels) and
+    /// serve its own scripts, never fall back to the framework's defaults.
+    /// </summary>
+    private static string? ContentRoot(string[] args)
+    {
+        var named = new ConfigurationBuilder()
+            .AddEnvironmentVariables("DOTNET_")
+            .AddEnvironmentVariables("ASPNETCORE_")
+            .AddCommandLine(args)
+            .Build()[WebHostDefaults.ContentRootKey];
+        return string.IsNullOrEmpty(named) ? AppContext.BaseDirectory : null;
     }
 
     /// <summary>Brings the schema up to date and, on a database without tenants, issues the setup token.</summary>
