@@ -66,6 +66,7 @@ public static class VouchApp
         builder.Services.AddSignalR();
         builder.Services.AddVouchAuthentication();
         builder.Services.AddProblemDetails();
+        builder.Services.AddHsts(o => o.MaxAge = TimeSpan.FromDays(365));
         builder.Services.AddExceptionHandler<BadRequestHandler>();
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
@@ -80,6 +81,9 @@ public static class VouchApp
             o.Conventions.AllowAnonymousToPage("/Verification/Link");
             o.Conventions.AllowAnonymousToPage("/SecureSend/SecretLink");
         });
+        // Vouch validates on the server only; with client validation off, a form without errors renders no summary at
+        // all instead of a hidden placeholder with an inline style, which the Content-Security-Policy refuses.
+        builder.Services.Configure<Microsoft.AspNetCore.Mvc.MvcViewOptions>(o => o.HtmlHelperOptions.ClientValidationEnabled = false);
         builder.Services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -96,6 +100,13 @@ public static class VouchApp
     public static void Configure(WebApplication app)
     {
         app.UseTrustedProxies(app.Services.GetRequiredService<IOptions<VouchOptions>>().Value.TrustedProxies);
+        app.UseSecurityHeaders();
+        if (!app.Environment.IsDevelopment())
+        {
+            // Sent only over https (a proxy's X-Forwarded-Proto counts when the proxy is trusted), never to localhost.
+            app.UseHsts();
+        }
+
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseStaticFiles();

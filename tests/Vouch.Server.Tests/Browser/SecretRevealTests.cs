@@ -40,6 +40,8 @@ public sealed class SecretRevealTests
         await reveal.GotoAsync(link);
         await reveal.GetByRole(AriaRole.Button, new() { Name = "Reveal" }).ClickAsync();
         await Expect(reveal.Locator("#secret-text")).ToHaveTextAsync(secret);
+        Assert.Empty(desk.Context.CspRefusals());
+        Assert.Empty(recipient.CspRefusals());
     }
 
     [Fact]

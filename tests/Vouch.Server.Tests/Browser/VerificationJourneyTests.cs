@@ -49,6 +49,9 @@ public sealed partial class VerificationJourneyTests
         await Expect(shield.Locator(".shield-detail")).ToHaveTextAsync(new Regex(@"^until \d\d:\d\d UTC by the contact via e-mail link$"));
         await Expect(page.Locator(".pending .pending-status")).ToHaveTextAsync("verified");
         Assert.True(await page.EvaluateAsync<bool>("() => window.notReloaded === true"));
+        Assert.Empty(desk.Context.CspRefusals()); // the live shield's WebSocket, the pages' scripts and the link page's style
+        Assert.Empty(caller.CspRefusals());
+        Assert.Equal("rgb(255, 255, 255)", await linkPage.Locator("main").EvaluateAsync<string>("m => getComputedStyle(m).backgroundColor"));
 
         // A reload tells the same story from the desk.Server.
         await page.ReloadAsync();

@@ -14,7 +14,7 @@ public static class PublicLinkGuard
     /// <summary>A 429 answer when the source address is over its limit, else null.</summary>
     public static IActionResult? Apply(HttpContext http, VerificationLimits limits)
     {
-        http.Response.Headers["Referrer-Policy"] = "no-referrer";
+        SecurityHeaders.Strictest(http);
         // The same value the antiforgery token sets, so it does not warn about replacing ours on every page.
         http.Response.Headers.CacheControl = "no-cache, no-store";
         http.Response.Headers.Pragma = "no-cache";
