@@ -9,15 +9,22 @@ public readonly record struct PageRequest(int Number, int Size)
     public const int DefaultSize = 25;
     public const int MaxSize = 100;
 
-    public int Skip => (Number - 1) * Size;
+    /// <summary>The last page number any list can have: the rows skipped to reach it still fit the database's offset.</summary>
+    public const int MaxNumber = int.MaxValue / MaxSize;
+
+    // Checked: a page past MaxNumber built by hand must fail loudly, never wrap around to an earlier page.
+    public int Skip => checked((Number - 1) * Size);
+
+    /// <summary>A page a page's own link asked for, brought into range instead of refused (a UI link is never hostile on purpose).</summary>
+    public static PageRequest Clamped(int number, int size) => new(Math.Clamp(number, 1, MaxNumber), Math.Clamp(size, 1, MaxSize));
 
     /// <summary>Validates raw query values; null means the default.</summary>
     public static Outcome<PageRequest> From(int? page, int? pageSize)
     {
         var errors = new FieldErrors();
-        if (page is < 1)
+        if (page is < 1 or > MaxNumber)
         {
-            errors.Add("page", "must be 1 or more");
+            errors.Add("page", $"must be between 1 and {MaxNumber}");
         }
 
         if (pageSize is < 1 or > MaxSize)

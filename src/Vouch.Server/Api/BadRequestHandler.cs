@@ -18,7 +18,8 @@ public sealed class BadRequestHandler : IExceptionHandler
 
         var json = bad.InnerException as JsonException;
         var field = json?.Path is { Length: > 0 } path ? path.TrimStart('$', '.') : FieldFromMessage(bad.Message);
-        var reason = json is not null ? "has a value of the wrong type or format" : bad.Message;
+        var reason = json is TextInputGuard.ControlCharacterException ? json.Message
+            : json is not null ? "has a value of the wrong type or format" : bad.Message;
         if (string.IsNullOrEmpty(field))
         {
             field = "body";

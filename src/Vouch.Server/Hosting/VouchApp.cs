@@ -69,8 +69,12 @@ public static class VouchApp
         builder.Services.AddHsts(o => o.MaxAge = TimeSpan.FromDays(365));
         builder.Services.AddExceptionHandler<BadRequestHandler>();
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
-        builder.Services.AddOpenApi();
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+            o.SerializerOptions.Converters.Add(new TextInputGuard.JsonStrings());
+        });
+        builder.Services.AddOpenApi(o => o.AddSchemaTransformer(TextInputGuard.DescribeStrings));
         builder.Services.AddRazorPages(o =>
         {
             o.RootDirectory = "/Features";
@@ -111,6 +115,8 @@ public static class VouchApp
         app.UseStatusCodePages();
         app.UseStaticFiles();
         app.UseRouting();
+        // After routing, so an endpoint's own body limit (a webhook's 64 KB) holds while its form is read here.
+        app.UseTextInputGuard();
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -28,7 +28,7 @@ public sealed class AuditLogModel(ListAudit listAudit) : PageModel
         // People pick days; the query takes instants, with an exclusive end, so "to" covers the whole last day.
         var from = From?.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
         var to = To?.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
-        var paging = new PageRequest(Math.Max(1, PageNumber), 50);
+        var paging = PageRequest.Clamped(PageNumber, 50);
         Entries = await listAudit.HandleAsync(new ListAuditRequest(Action, null, null, from, to, paging), HttpContext.RequestAborted);
     }
 

@@ -20,7 +20,7 @@ public sealed class CompaniesModel(ListCompanies listCompanies) : PageModel
 
     public async Task OnGetAsync()
     {
-        var paging = new PageRequest(Math.Max(1, PageNumber), PageRequest.DefaultSize);
+        var paging = PageRequest.Clamped(PageNumber, PageRequest.DefaultSize);
         Results = await listCompanies.HandleAsync(new ListCompaniesRequest(Query, paging), HttpContext.RequestAborted);
     }
 }

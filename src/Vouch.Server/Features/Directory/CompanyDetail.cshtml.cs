@@ -28,7 +28,7 @@ public sealed class CompanyDetailModel(GetCompany getCompany, SearchContacts sea
 
         Company = found.Value!;
         Contacts = await searchContacts.HandleAsync(
-            new SearchContactsRequest(null, id, new PageRequest(Math.Max(1, PageNumber), PageRequest.DefaultSize)), ct);
+            new SearchContactsRequest(null, id, PageRequest.Clamped(PageNumber, PageRequest.DefaultSize)), ct);
         return Page();
     }
 }

@@ -20,7 +20,7 @@ public sealed class ContactsModel(SearchContacts searchContacts) : PageModel
 
     public async Task OnGetAsync()
     {
-        var paging = new PageRequest(Math.Max(1, PageNumber), PageRequest.DefaultSize);
+        var paging = PageRequest.Clamped(PageNumber, PageRequest.DefaultSize);
         Results = await searchContacts.HandleAsync(new SearchContactsRequest(Query, null, paging), HttpContext.RequestAborted);
     }
 }

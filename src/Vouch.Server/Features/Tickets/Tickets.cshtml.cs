@@ -63,7 +63,7 @@ public sealed class TicketsModel(ListTickets listTickets, GetTicketSettings getS
         Statuses = (await getSettings.HandleAsync(ct)).Statuses;
         Members = await listMembers.HandleAsync(ct);
         Companies = (await listCompanies.HandleAsync(new ListCompaniesRequest(null, new PageRequest(1, PageRequest.MaxSize)), ct)).Items;
-        var paging = new PageRequest(Math.Max(1, PageNumber), PageRequest.DefaultSize);
+        var paging = PageRequest.Clamped(PageNumber, PageRequest.DefaultSize);
         var listed = await listTickets.HandleAsync(
             new ListTicketsRequest(Status, State == "all" ? null : State, CompanyId, ContactId, AssigneeId, Query, paging), ct);
         if (listed.Succeeded)

@@ -52,7 +52,7 @@ public sealed class OutboxModel(ListOutbox listOutbox, ListInboundMessages listI
     private async Task LoadAsync()
     {
         var ct = HttpContext.RequestAborted;
-        Messages = await listOutbox.HandleAsync(new PageRequest(Math.Max(1, PageNumber), PageRequest.DefaultSize), ct);
+        Messages = await listOutbox.HandleAsync(PageRequest.Clamped(PageNumber, PageRequest.DefaultSize), ct);
         Received = (await listInbound.HandleAsync(new PageRequest(1, ReceivedShown), ct)).Items;
         OutboxNumbers = await db.PhoneNumbers.AsNoTracking().Where(n => n.Provider == MessageProvider.Outbox).OrderBy(n => n.E164).Select(n => n.E164).ToListAsync(ct);
     }
