@@ -34,11 +34,12 @@ public static class Authentication
                 options.Password.RequireUppercase = false;
                 options.Password.RequireLowercase = false;
                 options.Password.RequireDigit = false;
-                options.Lockout.AllowedForNewUsers = true;
-                options.Lockout.MaxFailedAccessAttempts = 5;
-                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                // Sign-in backs off per member and source address instead (SignInBackoff): an account lock is a switch any
+                // stranger could use to keep a technician out.
+                options.Lockout.AllowedForNewUsers = false;
             })
             .AddUserStore<MemberStore>()
+            .AddPasswordValidator<Features.Tenancy.PasswordRules>()
             .AddSignInManager<MemberSignInManager>()
             .AddClaimsPrincipalFactory<MemberClaimsFactory>()
             .AddDefaultTokenProviders();
@@ -49,6 +50,7 @@ public static class Authentication
             o.TimeProvider = clock;
         });
 
+        services.AddSingleton<Features.Tenancy.SignInBackoff>();
         services.AddAuthentication(IdentityConstants.ApplicationScheme)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyHandler>(ApiKeyScheme, null)
             .AddIdentityCookies();

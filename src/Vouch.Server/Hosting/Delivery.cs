@@ -44,6 +44,8 @@ public static class Delivery
         services.AddScoped<VerificationTicketNotes>();
         services.AddScoped<IPublicAddress, RequestPublicAddress>();
         services.AddSingleton<IVerificationNotifier, HubVerificationNotifier>();
+        services.AddSingleton<LiveConnections>();
+        services.AddSingleton<IMemberSessions>(sp => sp.GetRequiredService<LiveConnections>());
         services.AddSingleton<InboundNumbers>();
         services.AddScoped<SecretLinks>();
         services.AddScoped<SmsReplies>();

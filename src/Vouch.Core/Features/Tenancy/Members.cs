@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Vouch.Core.Features.Audit;
 using Vouch.Core.Features.Directory;
+using Vouch.Core.Ports;
 using Vouch.Core.Storage;
 
 namespace Vouch.Core.Features.Tenancy;
@@ -93,7 +94,7 @@ public sealed class CreateMember(VouchDbContext db, UserManager<Member> users, C
 public sealed record ChangeMemberRoleRequest(Guid MemberId, MemberRole? Role);
 
 /// <summary>Changes a member's role; making a member Inactive ends their sessions.</summary>
-public sealed class ChangeMemberRole(VouchDbContext db, UserManager<Member> users, Caller caller, AuditLog audit, TimeProvider clock)
+public sealed class ChangeMemberRole(VouchDbContext db, UserManager<Member> users, Caller caller, AuditLog audit, TimeProvider clock, IMemberSessions sessions)
 {
     public async Task<Outcome<MemberView>> HandleAsync(ChangeMemberRoleRequest request, CancellationToken ct)
     {
@@ -132,6 +133,11 @@ public sealed class ChangeMemberRole(VouchDbContext db, UserManager<Member> user
         audit.Record("member.role_changed", "member", member.Id.ToString(), $"{member.Email}: {previous} -> {role}");
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
+        if (!Permissions.CanSignIn(role))
+        {
+            sessions.EndLiveConnections(member.Id);
+        }
+
         return ListMembers.ToView(member, clock.GetUtcNow());
     }
 }

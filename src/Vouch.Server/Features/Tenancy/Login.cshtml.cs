@@ -8,7 +8,7 @@ using Vouch.Server.Hosting;
 
 namespace Vouch.Server.Features.Tenancy;
 
-public sealed class LoginModel(SignInManager<Member> signIn, SetupToken setupToken) : PageModel
+public sealed class LoginModel(SignInManager<Member> signIn, SetupToken setupToken, SignInBackoff backoff) : PageModel
 {
     // One message for every failure, so the page does not reveal which e-mail addresses exist or which accounts are locked.
     public const string FailureMessage = "E-mail or password is wrong, or the account is locked or inactive.";
@@ -35,29 +35,56 @@ public sealed class LoginModel(SignInManager<Member> signIn, SetupToken setupTok
         var ct = HttpContext.RequestAborted;
         var email = Email?.Trim() ?? "";
         var member = email.Length == 0 ? null : await signIn.UserManager.FindByEmailAsync(email);
-        if (member is null || string.IsNullOrEmpty(Password))
+        var source = ClientAddress.LimitKey(HttpContext.Connection.RemoteIpAddress);
+        if (member is null || string.IsNullOrEmpty(Password) || Password.Length > PasswordRules.MaxLength)
         {
             // Hash anyway, so an unknown address takes as long as a wrong password and timing reveals nothing.
-            signIn.UserManager.PasswordHasher.VerifyHashedPassword(new Member(), DummyHash.Value, Password ?? "");
+            HashForNothing();
             Error = FailureMessage;
             return Page();
         }
 
-        var result = await signIn.PasswordSignInAsync(member, Password, isPersistent: false, lockoutOnFailure: true);
-        if (result.Succeeded)
+        string? refusal = null;
+        if (backoff.Wait(member.Id, source) is not null)
         {
-            caller.ActAsMember(member.TenantId, member.Id, member.DisplayName, member.Role);
-            audit.Record("member.signed_in", "member", member.Id.ToString(), member.Email);
+            refusal = "locked out"; // the entry records the address
+
         }
         else
         {
-            var reason = result.IsLockedOut ? "locked out" : result.IsNotAllowed ? "inactive" : "wrong password";
+            var result = await signIn.PasswordSignInAsync(member, Password, isPersistent: false, lockoutOnFailure: false);
+            if (result.Succeeded)
+            {
+                backoff.Succeeded(member.Id, source);
+                caller.ActAsMember(member.TenantId, member.Id, member.DisplayName, member.Role);
+                audit.Record("member.signed_in", "member", member.Id.ToString(), member.Email);
+            }
+            else if (result.IsLockedOut || result.IsNotAllowed)
+            {
+                refusal = result.IsLockedOut ? "locked out" : "inactive";
+            }
+            else
+            {
+                backoff.Failed(member.Id, source);
+                refusal = "wrong password";
+            }
+        }
+
+        if (refusal is not null)
+        {
+            // Identity refuses a locked or inactive member before it hashes anything: hash anyway, so no refusal answers
+            // faster than a wrong password and timing does not tell which it was.
+            if (!refusal.StartsWith("wrong", StringComparison.Ordinal))
+            {
+                HashForNothing();
+            }
+
             caller.ActAsSystem(member.TenantId);
-            audit.Record("member.sign_in_failed", "member", member.Id.ToString(), $"{member.Email}: {reason}");
+            audit.Record("member.sign_in_failed", "member", member.Id.ToString(), $"{member.Email}: {refusal}");
         }
 
         await db.SaveChangesAsync(ct);
-        if (!result.Succeeded)
+        if (refusal is not null)
         {
             Error = FailureMessage;
             return Page();
@@ -65,4 +92,7 @@ public sealed class LoginModel(SignInManager<Member> signIn, SetupToken setupTok
 
         return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/");
     }
+
+    private void HashForNothing() =>
+        signIn.UserManager.PasswordHasher.VerifyHashedPassword(new Member(), DummyHash.Value, Password is { Length: <= PasswordRules.MaxLength } p ? p : "");
 }

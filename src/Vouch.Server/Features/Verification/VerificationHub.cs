@@ -1,5 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Vouch.Core.Features.Tenancy;
 using Microsoft.AspNetCore.SignalR;
 using Vouch.Core.Features.Verification;
 using Vouch.Core.Ports;
@@ -7,9 +9,13 @@ using Vouch.Server.Hosting;
 
 namespace Vouch.Server.Features.Verification;
 
-/// <summary>Live verification changes for signed-in members; each connection hears only its own tenant.</summary>
+/// <summary>
+/// Live verification changes for signed-in members; each connection hears only its own tenant. A connection is accepted
+/// only while the member's cookie still matches their security stamp (a member made Inactive or signed out everywhere
+/// cannot reconnect on a cookie the minute-by-minute check has not caught yet), and is closed when they are made Inactive.
+/// </summary>
 [Authorize(Policy = Authentication.Member)]
-public sealed class VerificationHub : Hub
+public sealed class VerificationHub(SignInManager<Member> signIn, LiveConnections live) : Hub
 {
     public const string Path = "/hubs/verifications";
     public const string ChangedMethod = "verificationChanged";
@@ -18,12 +24,26 @@ public sealed class VerificationHub : Hub
 
     public override async Task OnConnectedAsync()
     {
+        var member = Context.User is { } user ? await signIn.ValidateSecurityStampAsync(user) : null;
+        if (member is null || !Permissions.CanSignIn(member.Role))
+        {
+            Context.Abort();
+            return;
+        }
+
+        live.Opened(member.Id, Context);
         if (Guid.TryParse(Context.User?.FindFirstValue(Authentication.TenantClaim), out var tenantId))
         {
             await Groups.AddToGroupAsync(Context.ConnectionId, TenantGroup(tenantId));
         }
 
         await base.OnConnectedAsync();
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        live.Closed(Context);
+        return base.OnDisconnectedAsync(exception);
     }
 }
 
