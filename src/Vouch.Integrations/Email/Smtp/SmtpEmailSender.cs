@@ -68,6 +68,13 @@ public sealed class SmtpEmailSender(IOptions<SmtpOptions> options, TimeProvider 
             await client.ConnectAsync(settings.Host, settings.Port, Map(settings.Security), linked.Token);
             if (!string.IsNullOrEmpty(settings.UserName))
             {
+                // A password never travels in clear, whatever the settings say.
+                if (!client.IsSecure)
+                {
+                    return new DeliveryResult.Failed(
+                        $"{endpoint} is not encrypted ({settings.Security}): Vouch sends a password only over TLS; choose StartTls or SslOnConnect");
+                }
+
                 await client.AuthenticateAsync(settings.UserName, settings.Password ?? string.Empty, linked.Token);
             }
 
