@@ -53,7 +53,8 @@ public sealed class GetDeliverySettings(VouchDbContext db, Caller caller)
 }
 
 /// <summary>Chooses the tenant's providers and stores their credentials encrypted. Only those who configure may.</summary>
-public sealed class UpdateDeliverySettings(VouchDbContext db, Caller caller, AuditLog audit, ISecretProtector protector, TenantProfiles profiles)
+public sealed class UpdateDeliverySettings(
+    VouchDbContext db, Caller caller, AuditLog audit, ISecretProtector protector, TenantProfiles profiles, IOutboundAddressPolicy addresses)
 {
     /// <summary>The audit action of a provider pointed at another endpoint (old and new, never secrets).</summary>
     public const string ProviderAddressChanged = "settings.provider_address_changed";
@@ -133,6 +134,15 @@ public sealed class UpdateDeliverySettings(VouchDbContext db, Caller caller, Aud
 
         var smtp = settings.Smtp;
         var smtpMove = smtp.PointAt(Text(input.SmtpHost, smtp.Host), input.SmtpPort ?? smtp.Port, input.SmtpSecurity ?? smtp.Security, Text(input.SmtpUserName, smtp.UserName));
+        if (smtp.Host is { } host && (Uri.CheckHostName(host) is UriHostNameType.Unknown or UriHostNameType.Basic))
+        {
+            errors.Add("smtpHost", "must be a host name or an IP address");
+        }
+        else if (smtp.Host is { } named && addresses.RefusalOf(named) is { } refusal)
+        {
+            errors.Add("smtpHost", refusal);
+        }
+
         if (smtp.Port is < 1 or > 65535)
         {
             errors.Add("smtpPort", "must be between 1 and 65535");
