@@ -63,6 +63,10 @@ public sealed class OutboundAddressPolicyTests
     [InlineData("[::1]")]
     [InlineData("::ffff:127.0.0.1")]
     [InlineData("fd12:3456::1")]
+    [InlineData("2130706433")]
+    [InlineData("0x7f000001")]
+    [InlineData("127.1")]
+    [InlineData("0177.0.0.1")]
     public void RefusalOf_ByDefault_RefusesInternalHosts(string host) => Assert.NotNull(Policy(null).RefusalOf(host));
 
     [Theory]
