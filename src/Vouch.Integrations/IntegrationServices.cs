@@ -6,6 +6,7 @@ using Vouch.Core.Ports;
 using Vouch.Integrations.Email.Smtp;
 using Vouch.Integrations.FileStorage;
 using Vouch.Integrations.FileStorage.S3;
+using Vouch.Integrations.Outbound;
 using Vouch.Integrations.Sms.Twilio;
 
 namespace Vouch.Integrations;
@@ -17,7 +18,8 @@ public static class IntegrationServices
     private static readonly TimeSpan S3ConnectTimeout = TimeSpan.FromSeconds(15);
 
     /// <summary>
-    /// Registers the outbound providers: <see cref="ISmtpEmailSender"/> (a singleton) and <see cref="ITwilioSmsSender"/>
+    /// Registers the outbound-address policy every connection to a tenant-configured address goes through
+    /// (<see cref="IOutboundAddressPolicy"/>), the outbound providers: <see cref="ISmtpEmailSender"/> (a singleton) and <see cref="ITwilioSmsSender"/>
     /// (a typed <see cref="HttpClient"/>, transient: resolve it per delivery, not once in a singleton), with their
     /// options validated at start-up; and <see cref="IFileStorage"/>, the local folder and the S3-compatible buckets sent
     /// files are kept in.
@@ -27,6 +29,13 @@ public static class IntegrationServices
         ArgumentNullException.ThrowIfNull(configuration);
 
         services.TryAddSingleton(TimeProvider.System);
+
+        services.AddOptions<OutboundAddressOptions>()
+            .Bind(configuration.GetSection(OutboundAddressOptions.Section))
+            .Validate(o => OutboundAddressPolicy.Parse(o.Allow) is not null, OutboundAddressPolicy.InvalidAllowList)
+            .ValidateOnStart();
+        services.AddSingleton<OutboundAddressPolicy>();
+        services.AddSingleton<IOutboundAddressPolicy>(s => s.GetRequiredService<OutboundAddressPolicy>());
 
         services.AddOptions<SmtpOptions>()
             .Bind(configuration.GetSection(SmtpOptions.Section))

@@ -33,6 +33,10 @@ public sealed class IntegrationServicesTests
     [InlineData("Vouch:Twilio:Timeout", "00:00:00")]
     [InlineData("Vouch:Twilio:Timeout", "01:00:00")]
     [InlineData("Vouch:Smtp:Timeout", "00:00:00.5")]
+    [InlineData("Vouch:OutboundAddresses:Allow", "127.0.0.1, http://relay.lab")]
+    [InlineData("Vouch:OutboundAddresses:Allow", "10.0.0.0/33")]
+    [InlineData("Vouch:OutboundAddresses:Allow", "0.0.0.0/0")]
+    [InlineData("Vouch:OutboundAddresses:Allow", "::/0")]
     public async Task AddVouchIntegrations_InvalidValue_StopsStartUpNamingTheKey(string key, string value)
     {
         using var host = Build(new() { [key] = value });

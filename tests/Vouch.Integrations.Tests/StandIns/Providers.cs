@@ -32,5 +32,10 @@ internal static class Providers
         return provider;
     }
 
-    public static ServiceProvider ForSmtp(TimeProvider? time = null) => Build(new Dictionary<string, string?>(), time);
+    /// <summary>The SMTP sender allowed to reach stand-ins on loopback, as the test host configures it.</summary>
+    public static ServiceProvider ForSmtp(TimeProvider? time = null) =>
+        Build(new Dictionary<string, string?> { [LoopbackStandIns.AllowKey] = LoopbackStandIns.Allow }, time);
+
+    /// <summary>The SMTP sender as production has it: no internal address allowed.</summary>
+    public static ServiceProvider ForSmtpByDefault() => Build(new Dictionary<string, string?>());
 }

@@ -10,6 +10,7 @@ using Vouch.Core.Features.Directory;
 using Vouch.Core.Features.Tenancy;
 using Vouch.Core.Storage;
 using Vouch.Server.Tests.Infrastructure;
+using Vouch.Testing.StandIns;
 
 namespace Vouch.Server.Tests.Browser;
 
@@ -96,6 +97,10 @@ internal sealed class KestrelVouch(IReadOnlyDictionary<string, string>? settings
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("Vouch:DataDirectory", _data.FullName);
+
+        // The stand-ins listen on loopback, which the outbound-address policy refuses by default; a test of the default
+        // passes its own (empty) value in its settings.
+        builder.UseSetting(LoopbackStandIns.AllowKey, LoopbackStandIns.Allow);
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             builder.UseSetting(key, value);

@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Vouch.Core.Features.Audit;
 using Vouch.Core.Features.Tenancy;
 using Vouch.Testing;
+using Vouch.Testing.StandIns;
 
 namespace Vouch.Server.Tests.Infrastructure;
 
@@ -101,6 +102,10 @@ public abstract class VouchFactory(TestDatabase database, IReadOnlyDictionary<st
         builder.UseEnvironment("Testing");
         builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
         builder.UseSetting("Vouch:DataDirectory", _data.Path);
+
+        // The stand-ins listen on loopback, which the outbound-address policy refuses by default; a test of the default
+        // passes its own (empty) value in its settings.
+        builder.UseSetting(LoopbackStandIns.AllowKey, LoopbackStandIns.Allow);
         if (_postgres is not null)
         {
             builder.UseSetting("Database:Provider", "postgres");

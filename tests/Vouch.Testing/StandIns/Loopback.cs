@@ -34,3 +34,11 @@ public static class Loopback
 
     private static bool IsLoopback(string host) => IPAddress.TryParse(host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip);
 }
+
+/// <summary>The configuration that lets Vouch reach stand-ins on loopback, which production refuses.</summary>
+public static class LoopbackStandIns
+{
+    public const string AllowKey = "Vouch:OutboundAddresses:Allow";
+
+    public const string Allow = "127.0.0.0/8, ::1";
+}

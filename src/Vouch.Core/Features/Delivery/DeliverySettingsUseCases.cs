@@ -53,8 +53,12 @@ public sealed class GetDeliverySettings(VouchDbContext db, Caller caller)
 }
 
 /// <summary>Chooses the tenant's providers and stores their credentials encrypted. Only those who configure may.</summary>
-public sealed class UpdateDeliverySettings(VouchDbContext db, Caller caller, AuditLog audit, ISecretProtector protector, TenantProfiles profiles)
+public sealed class UpdateDeliverySettings(
+    VouchDbContext db, Caller caller, AuditLog audit, ISecretProtector protector, TenantProfiles profiles, IOutboundAddressPolicy addresses)
 {
+    /// <summary>The audit action of a provider pointed at another endpoint (old and new, never secrets).</summary>
+    public const string ProviderAddressChanged = "settings.provider_address_changed";
+
     public async Task<Outcome<DeliverySettingsView>> HandleAsync(DeliverySettingsInput input, CancellationToken ct)
     {
         if (!caller.CanConfigure)
@@ -85,13 +89,21 @@ public sealed class UpdateDeliverySettings(VouchDbContext db, Caller caller, Aud
         }
 
         var twilio = settings.Twilio;
-        twilio.AccountSid = Text(input.TwilioAccountSid, twilio.AccountSid);
+        var twilioMove = twilio.UseAccount(Text(input.TwilioAccountSid, twilio.AccountSid));
         if (twilio.AccountSid is { } sid && !TwilioAccount.IsAccountSid(sid))
         {
             errors.Add("twilioAccountSid", "must be AC followed by 32 hexadecimal characters");
         }
 
-        twilio.AuthTokenProtected = Secret(input.TwilioAuthToken, twilio.AuthTokenProtected);
+        if (input.TwilioAuthToken is { } token)
+        {
+            twilio.UseAuthToken(Secret(token));
+        }
+        else if (twilioMove.SecretCleared && settings.SmsProvider == MessageProvider.Twilio)
+        {
+            errors.Add("twilioAuthToken", EnterAgain("account SID"));
+        }
+
         twilio.MessagingServiceSid = Text(input.TwilioMessagingServiceSid, twilio.MessagingServiceSid);
         if (twilio.MessagingServiceSid is { } ms && !(ms.Length == 34 && ms.StartsWith("MG", StringComparison.Ordinal)))
         {
@@ -121,16 +133,35 @@ public sealed class UpdateDeliverySettings(VouchDbContext db, Caller caller, Aud
         }
 
         var smtp = settings.Smtp;
-        smtp.Host = Text(input.SmtpHost, smtp.Host);
-        smtp.Port = input.SmtpPort ?? smtp.Port;
+        var smtpMove = smtp.PointAt(Text(input.SmtpHost, smtp.Host), input.SmtpPort ?? smtp.Port, input.SmtpSecurity ?? smtp.Security, Text(input.SmtpUserName, smtp.UserName));
+        if (smtp.Host is { } host && (Uri.CheckHostName(host) is UriHostNameType.Unknown or UriHostNameType.Basic))
+        {
+            errors.Add("smtpHost", "must be a host name or an IP address");
+        }
+        else if (smtp.Host is { } named && addresses.RefusalOf(named) is { } refusal)
+        {
+            errors.Add("smtpHost", refusal);
+        }
+
         if (smtp.Port is < 1 or > 65535)
         {
             errors.Add("smtpPort", "must be between 1 and 65535");
         }
 
-        smtp.Security = input.SmtpSecurity ?? smtp.Security;
-        smtp.UserName = Text(input.SmtpUserName, smtp.UserName);
-        smtp.PasswordProtected = Secret(input.SmtpPassword, smtp.PasswordProtected);
+        if (smtp.UserName is not null && smtp.Security == SmtpSecurity.None)
+        {
+            errors.Add("smtpSecurity", "must be startTls or sslOnConnect when a user name is set: a password is never sent without TLS");
+        }
+
+        if (input.SmtpPassword is { } password)
+        {
+            smtp.UsePassword(Secret(password));
+        }
+        else if (smtpMove.SecretCleared && smtp.UserName is not null && settings.EmailProvider == MessageProvider.Smtp)
+        {
+            errors.Add("smtpPassword", EnterAgain("host, port, security or user name"));
+        }
+
         smtp.FromAddress = Text(input.SmtpFromAddress, smtp.FromAddress);
         if (smtp.FromAddress is { } fromAddress && EmailAddress.Validate(fromAddress) is not null)
         {
@@ -148,8 +179,13 @@ public sealed class UpdateDeliverySettings(VouchDbContext db, Caller caller, Aud
             return errors.ToFailure();
         }
 
-        // Secrets stay out of the audit detail; the entry says what changed in kind only.
+        // Secrets stay out of the audit detail; the entry says what changed in kind only, and where a provider now points.
         audit.Record("settings.delivery_changed", "tenant", tenantId.ToString(), $"sms: {settings.SmsProvider}, e-mail: {settings.EmailProvider}");
+        foreach (var moved in new[] { twilioMove, smtpMove }.Where(c => c.Moved))
+        {
+            audit.Record(ProviderAddressChanged, "tenant", tenantId.ToString(), moved.Describe());
+        }
+
         await db.SaveChangesAsync(ct);
         profiles.Forget(tenantId);
         return DeliverySettingsView.Of(settings);
@@ -157,7 +193,10 @@ public sealed class UpdateDeliverySettings(VouchDbContext db, Caller caller, Aud
 
     private static string? Text(string? given, string? current) => given is null ? current : given.Trim() is { Length: > 0 } t ? t[..Math.Min(t.Length, 254)] : null;
 
-    private string? Secret(string? given, string? current) => given is null ? current : given.Length == 0 ? null : protector.Protect(given);
+    private string? Secret(string given) => given.Length == 0 ? null : protector.Protect(given);
+
+    private static string EnterAgain(string what) =>
+        $"must be entered again: the {what} changed, and a stored secret is only ever sent where it was entered for";
 }
 
 public sealed record TestMessageRequest(Medium? Channel, string? To);

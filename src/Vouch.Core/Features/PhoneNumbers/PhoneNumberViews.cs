@@ -29,16 +29,17 @@ public sealed record PhoneNumberView(
 /// <summary>The provider a request asks for and its Twilio account, checked; a null token keeps the stored one.</summary>
 internal readonly record struct ProviderChoice(MessageProvider Provider, string? AccountSid, string? NewAuthToken)
 {
-    public void ApplyTo(TenantPhoneNumber number, ISecretProtector protector)
+    /// <summary>Applies the choice; returns the move of the number's Twilio account, if it moved, for the audit log.</summary>
+    public EndpointChange? ApplyTo(TenantPhoneNumber number, ISecretProtector protector)
     {
         if (Provider == MessageProvider.Twilio)
         {
-            number.UseTwilio(AccountSid!, NewAuthToken is null ? number.TwilioAuthTokenProtected! : protector.Protect(NewAuthToken));
+            var change = number.UseTwilio(AccountSid!, NewAuthToken is null ? null : protector.Protect(NewAuthToken));
+            return change.Moved ? change : null;
         }
-        else
-        {
-            number.UseOutbox();
-        }
+
+        number.UseOutbox();
+        return null;
     }
 
     /// <summary>What the audit entry says about the provider: the kind of change only, never a secret.</summary>
@@ -101,6 +102,11 @@ internal static class PhoneNumberRules
                 if (token is null && current?.TwilioAuthTokenProtected is null)
                 {
                     errors.Add("twilioAuthToken", "is required for twilio numbers");
+                }
+                else if (token is null && sid != keptSid)
+                {
+                    // The stored token belongs to the account it was entered for (see BoundCredential).
+                    errors.Add("twilioAuthToken", "must be entered again: the account SID changed, and a stored token is only ever sent for the account it was entered for");
                 }
                 else if (token?.Length > MaxAuthTokenLength || token?.Any(char.IsWhiteSpace) == true)
                 {

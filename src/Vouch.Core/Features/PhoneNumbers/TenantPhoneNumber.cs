@@ -64,11 +64,17 @@ public sealed class TenantPhoneNumber : ITenantOwned
         TwilioAuthTokenProtected = null;
     }
 
-    public void UseTwilio(string accountSid, string authTokenProtected)
+    /// <summary>
+    /// Carries the number through a Twilio account. A stored auth token belongs to the account it was entered for: with
+    /// no new token (null) it is kept only while the account stays the same.
+    /// </summary>
+    public EndpointChange UseTwilio(string accountSid, string? authTokenProtected)
     {
+        var change = BoundCredential.Move("twilio", TwilioAccountSid, accountSid, TwilioAuthTokenProtected, out var kept);
         Provider = MessageProvider.Twilio;
         TwilioAccountSid = accountSid;
-        TwilioAuthTokenProtected = authTokenProtected;
+        TwilioAuthTokenProtected = authTokenProtected ?? kept;
+        return change;
     }
 
     /// <summary>The account that sends from this number, or null when it is an outbox number or has no credentials.</summary>

@@ -38,9 +38,14 @@ public sealed class UpdatePhoneNumber(VouchDbContext db, Caller caller, AuditLog
         }
 
         number.Relabel(label);
-        choice.ApplyTo(number, protector);
+        var moved = choice.ApplyTo(number, protector);
         audit.Record("phone_number.updated", "phone_number", number.Id.ToString(),
             $"{number.E164} through {choice.Describe()}" + (label is null ? "" : $", label {label}"));
+        if (moved is not null)
+        {
+            audit.Record(UpdateDeliverySettings.ProviderAddressChanged, "phone_number", number.Id.ToString(), $"{number.E164} {moved.Describe()}");
+        }
+
         await db.SaveChangesAsync(ct);
         inbound.Forget(number.E164);
         return PhoneNumberView.Of(number, publicAddress);

@@ -1,3 +1,4 @@
+using System.Net.Security;
 using System.Net.Sockets;
 using MailKit;
 using MailKit.Net.Smtp;
@@ -7,6 +8,7 @@ using Microsoft.Extensions.Options;
 using MimeKit;
 using MimeKit.Utils;
 using Vouch.Core.Ports;
+using Vouch.Integrations.Outbound;
 
 namespace Vouch.Integrations.Email.Smtp;
 
@@ -15,11 +17,15 @@ namespace Vouch.Integrations.Email.Smtp;
 /// Failures are sorted for the delivery worker: anything the network or a busy server may cure (refused connections,
 /// time-outs, 4xx replies) is <see cref="DeliveryResult.RetryLater"/>; anything only an administrator can cure (5xx
 /// replies, rejected credentials, a TLS mode the server cannot do) is <see cref="DeliveryResult.Failed"/>. Reasons
-/// are shown to administrators, so they never contain the password.
+/// are shown to a tenant's administrators, so they never contain the password nor the relay's own reply text (that goes
+/// to the operator's log only); every connection goes through the <see cref="OutboundAddressPolicy"/>.
 /// </remarks>
-public sealed class SmtpEmailSender(IOptions<SmtpOptions> options, TimeProvider time, ILogger<SmtpEmailSender> logger)
+public sealed class SmtpEmailSender(IOptions<SmtpOptions> options, OutboundAddressPolicy addresses, TimeProvider time, ILogger<SmtpEmailSender> logger)
     : ISmtpEmailSender
 {
+    /// <summary>Replaces the machine's certificate check; only tests set it, to trust a stand-in's self-signed certificate.</summary>
+    internal RemoteCertificateValidationCallback? CertificateValidation { get; set; }
+
     public async Task<DeliveryResult> SendAsync(SmtpSettings settings, EmailMessage message, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -63,15 +69,43 @@ public sealed class SmtpEmailSender(IOptions<SmtpOptions> options, TimeProvider 
         using var deadline = new CancellationTokenSource(timeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
         using var client = new SmtpClient { Timeout = (int)Math.Min(int.MaxValue, timeout.TotalMilliseconds) };
+        if (CertificateValidation is { } validation)
+        {
+            client.ServerCertificateValidationCallback = validation;
+        }
+
         try
         {
-            await client.ConnectAsync(settings.Host, settings.Port, Map(settings.Security), linked.Token);
+            // The policy resolves the host, refuses internal addresses and connects to the address it checked; MailKit
+            // speaks SMTP (and TLS, for the host name) over that socket.
+            var socket = await addresses.ConnectAsync(settings.Host, settings.Port, linked.Token);
+            try
+            {
+                await client.ConnectAsync(socket, settings.Host, settings.Port, Map(settings.Security), linked.Token);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+
             if (!string.IsNullOrEmpty(settings.UserName))
             {
+                // A password never travels in clear, whatever the settings say.
+                if (!client.IsSecure)
+                {
+                    return new DeliveryResult.Failed(
+                        $"{endpoint} is not encrypted ({settings.Security}): Vouch sends a password only over TLS; choose StartTls or SslOnConnect");
+                }
+
                 await client.AuthenticateAsync(settings.UserName, settings.Password ?? string.Empty, linked.Token);
             }
 
             await client.SendAsync(mime, linked.Token);
+        }
+        catch (OutboundAddressRefusedException e)
+        {
+            return new DeliveryResult.Failed($"{endpoint}: {e.Message}");
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
@@ -83,17 +117,29 @@ public sealed class SmtpEmailSender(IOptions<SmtpOptions> options, TimeProvider 
         }
         catch (SmtpCommandException e)
         {
+            // The relay's own words stay in the operator's log: shown to a tenant, a reply is a way to read another
+            // server's banners and errors through Vouch. The tenant gets the status code and what it refused.
             var code = (int)e.StatusCode;
-            var reason = $"{endpoint} answered {code}: {e.Message}";
-            return code is >= 400 and < 500 ? new DeliveryResult.RetryLater(reason) : new DeliveryResult.Failed(reason);
+            Raw(endpoint, settings, e);
+            var refused = e.ErrorCode switch
+            {
+                SmtpErrorCode.RecipientNotAccepted => "the recipient",
+                SmtpErrorCode.SenderNotAccepted => $"the sender {settings.FromAddress}",
+                SmtpErrorCode.MessageNotAccepted => "the message",
+                _ => "a command",
+            };
+            var reason = $"{endpoint} refused {refused} with {code}";
+            return code is >= 400 and < 500 ? new DeliveryResult.RetryLater(reason + " (temporary)") : new DeliveryResult.Failed(reason);
         }
         catch (AuthenticationException e)
         {
-            return new DeliveryResult.Failed($"{endpoint} rejected the credentials of '{settings.UserName}': {e.Message}");
+            Raw(endpoint, settings, e);
+            return new DeliveryResult.Failed($"{endpoint} rejected the credentials of '{settings.UserName}'");
         }
         catch (ServiceNotAuthenticatedException e)
         {
-            return new DeliveryResult.Failed($"{endpoint} requires authentication and no user name is set: {e.Message}");
+            Raw(endpoint, settings, e);
+            return new DeliveryResult.Failed($"{endpoint} requires authentication and no user name is set");
         }
         catch (SslHandshakeException)
         {
@@ -105,23 +151,29 @@ public sealed class SmtpEmailSender(IOptions<SmtpOptions> options, TimeProvider 
         catch (NotSupportedException e)
         {
             // STARTTLS or AUTH not offered. Falling back to plain text would expose the message and the password.
-            return new DeliveryResult.Failed($"{endpoint} cannot do what the settings require: {e.Message}");
+            Raw(endpoint, settings, e);
+            return new DeliveryResult.Failed(settings.Security == SmtpSecurity.StartTls && !client.IsSecure
+                ? $"{endpoint} does not offer STARTTLS, which the settings require"
+                : $"{endpoint} does not offer authentication, which the settings require");
         }
         catch (ServiceNotConnectedException e)
         {
-            return new DeliveryResult.RetryLater($"Connection to {endpoint} was lost: {e.Message}");
+            Raw(endpoint, settings, e);
+            return new DeliveryResult.RetryLater($"Connection to {endpoint} was lost");
         }
         catch (SmtpProtocolException e)
         {
-            return new DeliveryResult.RetryLater($"{endpoint} broke the SMTP exchange: {e.Message}");
+            Raw(endpoint, settings, e);
+            return new DeliveryResult.RetryLater($"{endpoint} broke the SMTP exchange");
         }
         catch (SocketException e)
         {
-            return new DeliveryResult.RetryLater($"Could not connect to {endpoint}: {e.Message}");
+            return new DeliveryResult.RetryLater($"Could not connect to {endpoint} ({e.SocketErrorCode})");
         }
         catch (IOException e)
         {
-            return new DeliveryResult.RetryLater($"Connection to {endpoint} failed: {e.Message}");
+            Raw(endpoint, settings, e);
+            return new DeliveryResult.RetryLater($"Connection to {endpoint} failed");
         }
 
         // The relay has the message now: a failed QUIT must not turn into a retry that sends it twice.
@@ -136,6 +188,11 @@ public sealed class SmtpEmailSender(IOptions<SmtpOptions> options, TimeProvider 
 
         return new DeliveryResult.Delivered(mime.MessageId);
     }
+
+    // For the operator, who may need the relay's exact words; never for the tenant. The password is taken out first.
+    private void Raw(string endpoint, SmtpSettings settings, Exception e) =>
+        logger.LogInformation("SMTP relay {Endpoint} said: {Reply}", endpoint,
+            string.IsNullOrEmpty(settings.Password) ? e.Message : e.Message.Replace(settings.Password, "***", StringComparison.Ordinal));
 
     private static MimeMessage BuildMessage(SmtpSettings settings, EmailMessage message)
     {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 using Vouch.Core.Ports;
+using Vouch.Integrations.Email.Smtp;
 using Vouch.Integrations.Tests.StandIns;
 using Vouch.Testing.StandIns;
 
@@ -96,13 +97,13 @@ public sealed class SmtpEmailSenderTests(Smtp4devFixture smtp) : IDisposable
     public async Task SendAsync_RightCredentials_Delivers()
     {
         var subject = Unique("Authenticated");
-        var settings = Settings(smtp.Authenticated, SmtpSecurity.None) with
+        var settings = Settings(smtp.Authenticated, SmtpSecurity.StartTls) with
         {
             UserName = Smtp4devFixture.UserName,
             Password = Smtp4devFixture.Password,
         };
 
-        var result = await Sender.SendAsync(settings, new EmailMessage("a@client.test", subject, "x", null), CancellationToken.None);
+        var result = await TrustingStandIn().SendAsync(settings, new EmailMessage("a@client.test", subject, "x", null), CancellationToken.None);
 
         Assert.IsType<DeliveryResult.Delivered>(result);
         Assert.Equal(subject, (await smtp.Authenticated.WaitForMessageAsync(subject, ArrivalLimit)).Subject);
@@ -112,9 +113,9 @@ public sealed class SmtpEmailSenderTests(Smtp4devFixture smtp) : IDisposable
     public async Task SendAsync_WrongPassword_FailsWithoutShowingIt()
     {
         const string wrong = "wrong-Pw-4711-do-not-show";
-        var settings = Settings(smtp.Authenticated, SmtpSecurity.None) with { UserName = Smtp4devFixture.UserName, Password = wrong };
+        var settings = Settings(smtp.Authenticated, SmtpSecurity.StartTls) with { UserName = Smtp4devFixture.UserName, Password = wrong };
 
-        var result = await Sender.SendAsync(settings, new EmailMessage("a@client.test", Unique("Wrong password"), "x", null), CancellationToken.None);
+        var result = await TrustingStandIn().SendAsync(settings, new EmailMessage("a@client.test", Unique("Wrong password"), "x", null), CancellationToken.None);
 
         var failed = Assert.IsType<DeliveryResult.Failed>(result);
         Assert.Contains(Smtp4devFixture.UserName, failed.Reason, StringComparison.Ordinal);
@@ -133,6 +134,15 @@ public sealed class SmtpEmailSenderTests(Smtp4devFixture smtp) : IDisposable
         var failed = Assert.IsType<DeliveryResult.Failed>(result);
         Assert.Contains("requires authentication", failed.Reason, StringComparison.Ordinal);
         Assert.False(await smtp.Authenticated.HasMessageAsync(subject));
+    }
+
+    // The stand-in's certificate is self-signed; this sender trusts exactly that one, as a machine trusts its relay's.
+    private SmtpEmailSender TrustingStandIn()
+    {
+        var sender = (SmtpEmailSender)Sender;
+        var thumbprint = smtp.Certificate.Thumbprint;
+        sender.CertificateValidation = (_, certificate, _, _) => certificate is not null && certificate.GetCertHashString() == thumbprint;
+        return sender;
     }
 
     internal static SmtpSettings Settings(Smtp4devServer server, SmtpSecurity security) =>

@@ -49,9 +49,12 @@ public abstract class PhoneNumbersApiTests<TFactory>(TFactory factory) where TFa
         Assert.Empty(await (await tenant.Api.GetAsync("/api/v1/phone-numbers")).ReadAsync<List<PhoneNumberView>>());
 
         var audit = await (await tenant.Api.GetAsync($"/api/v1/audit?targetId={added.Id}")).ReadAsync<Page<AuditEntryView>>();
-        Assert.Equal(["phone_number.removed", "phone_number.updated", "phone_number.updated", "phone_number.updated", "phone_number.added"], audit.Items.Select(a => a.Action));
+        Assert.Equal(
+            ["phone_number.removed", "phone_number.updated", "settings.provider_address_changed", "phone_number.updated", "phone_number.updated", "phone_number.added"],
+            audit.Items.Select(a => a.Action));
         Assert.Equal($"{typed} for verification through outbox, label Front desk", audit.Items[^1].Detail);
-        Assert.Equal($"{typed} through twilio account {TwilioStandIn.AccountSid}, auth token set, label Verification line", audit.Items[2].Detail);
+        Assert.Equal($"{typed} through twilio account {TwilioStandIn.AccountSid}, auth token set, label Verification line", audit.Items[3].Detail);
+        Assert.Equal($"{typed} twilio: none -> {TwilioStandIn.AccountSid}", audit.Items[2].Detail);
     }
 
     [Fact]
@@ -141,6 +144,35 @@ public abstract class PhoneNumbersApiTests<TFactory>(TFactory factory) where TFa
         Assert.Equal((MessageProvider.Outbox, null, false), (toOutbox.Provider, toOutbox.TwilioAccountSid, toOutbox.HasTwilioAuthToken));
         Assert.Null(await StoredTokenAsync(added.Id));
         Assert.Equal(["twilioAccountSid", "twilioAuthToken"], (await backWithoutToken.ProblemAsync(HttpStatusCode.BadRequest)).Keys.Order());
+    }
+
+    // A stored token belongs to the account it was entered for: a new SID with the old token would hand it to another account.
+    [Fact]
+    public async Task Update_AccountSidChangedWithoutToken_IsRefused_WithTokenAuditsOldAndNewAccount()
+    {
+        var tenant = await TenantAsync();
+        var otherSid = "AC" + new string('c', 32);
+        const string newToken = "other-account-token-3c1d";
+        var added = await (await tenant.Api.PostJsonAsync("/api/v1/phone-numbers", new
+        {
+            number = NewNumber(), provider = "twilio", twilioAccountSid = TwilioStandIn.AccountSid, twilioAuthToken = TwilioStandIn.AuthToken,
+        })).ReadAsync<PhoneNumberView>(HttpStatusCode.Created);
+        var before = await StoredTokenAsync(added.Id);
+
+        var refused = await tenant.Api.PutJsonAsync($"/api/v1/phone-numbers/{added.Id}", new { twilioAccountSid = otherSid });
+        var afterRefusal = await StoredTokenAsync(added.Id);
+        var moved = await (await tenant.Api.PutJsonAsync($"/api/v1/phone-numbers/{added.Id}", new { twilioAccountSid = otherSid, twilioAuthToken = newToken }))
+            .ReadAsync<PhoneNumberView>();
+        var audit = await (await tenant.Api.GetAsync($"/api/v1/audit?targetId={added.Id}&action=settings.provider_address_changed")).ReadAsync<Page<AuditEntryView>>();
+
+        Assert.Equal(["twilioAuthToken"], (await refused.ProblemAsync(HttpStatusCode.BadRequest)).Keys);
+        Assert.Equal(before, afterRefusal);
+        Assert.Equal((otherSid, true), (moved.TwilioAccountSid, moved.HasTwilioAuthToken));
+        await using var scope = factory.Services.CreateAsyncScope();
+        Assert.Equal(newToken, scope.ServiceProvider.GetRequiredService<ISecretProtector>().Unprotect((await StoredTokenAsync(added.Id))!));
+        var entry = audit.Items.First(a => a.Action == "settings.provider_address_changed");
+        Assert.Equal($"{added.Number} twilio: {TwilioStandIn.AccountSid} -> {otherSid}; the secret stored for the old address was dropped", entry.Detail);
+        Assert.DoesNotContain(newToken, entry.Detail, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,16 +1,16 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using Vouch.Testing.StandIns;
-
-namespace Vouch.Integrations.Tests.Email.Smtp;
+namespace Vouch.Testing.StandIns;
 
 /// <summary>
 /// A loopback SMTP peer that answers each command with a scripted reply, for the answers smtp4dev never gives
-/// (a 4xx "try later", a 5xx "no such mailbox") and for a server that accepts connections but never speaks.
+/// (a 4xx "try later", a 5xx "no such mailbox", a relay that offers AUTH without TLS) and for a server that accepts
+/// connections but never speaks. It records every command line it receives.
 /// </summary>
-internal sealed class ScriptedSmtpServer : IAsyncDisposable
+public sealed class ScriptedSmtpServer : IAsyncDisposable
 {
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _received = new();
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly Dictionary<string, string> _replies;
     private readonly bool _silent;
@@ -31,6 +31,9 @@ internal sealed class ScriptedSmtpServer : IAsyncDisposable
     public string Host => Loopback.Host;
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    /// <summary>The command lines received so far (not the message's data).</summary>
+    public IReadOnlyCollection<string> Received => _received;
 
     /// <summary>Completes when the first client has connected.</summary>
     public Task Connected => _connected.Task;
@@ -88,6 +91,7 @@ internal sealed class ScriptedSmtpServer : IAsyncDisposable
                     continue;
                 }
 
+                _received.Enqueue(line);
                 var verb = line.Split(' ', 2)[0].ToUpperInvariant();
                 var reply = _replies.GetValueOrDefault(verb) ?? verb switch
                 {
