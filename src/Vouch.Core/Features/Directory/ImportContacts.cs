@@ -20,12 +20,17 @@ public sealed record ImportRowResult(int Row, ImportOutcome Outcome, Guid? Conta
 public sealed record ImportReport(int Added, int Updated, int Refused, IReadOnlyList<string> IgnoredColumns, IReadOnlyList<ImportRowResult> Rows);
 
 /// <summary>
-/// Imports contacts from CSV. Each row is saved on its own, so a refused row changes nothing else. A row whose e-mail
-/// matches a contact (or, without e-mail, whose name and company match) updates it; otherwise it adds one.
+/// Imports contacts from CSV. The whole file is read and checked first (size, encoding, columns, number of rows), so a file
+/// that is refused changes nothing; then every row is checked, and the good rows are saved in one transaction: a row the
+/// database refuses rolls the whole import back, and the answer names it. A row whose e-mail matches a contact (or,
+/// without e-mail, whose name and company match) updates it; otherwise it adds one. Every import is audited, whether it
+/// was saved, refused or failed.
 /// </summary>
 public sealed class ImportContacts(VouchDbContext db, Caller caller, AuditLog audit, TimeProvider clock, TenantRegions regions)
 {
     public const int MaxRows = 10_000;
+
+    public const long MaxBytes = 5 * 1024 * 1024;
 
     // Accepted headers, compared without case, spaces, dashes or underscores.
     private static readonly Dictionary<string, string> Columns = new(StringComparer.Ordinal)
@@ -40,11 +45,81 @@ public sealed class ImportContacts(VouchDbContext db, Caller caller, AuditLog au
         ["home"] = "home", ["homephone"] = "home",
     };
 
-    public async Task<Outcome<ImportReport>> HandleAsync(TextReader csv, CancellationToken ct)
+    public async Task<Outcome<ImportReport>> HandleAsync(Stream file, CancellationToken ct)
+    {
+        var bytes = await ImportFile.ReadAsync(file, MaxBytes, ct);
+        if (bytes is null)
+        {
+            return await RefuseAsync(new TooLarge("file", $"is larger than {MaxBytes / 1024 / 1024} MB; split it into smaller files"), ct);
+        }
+
+        var decoded = ImportFile.Decode(bytes);
+        if (!decoded.Succeeded)
+        {
+            return await RefuseAsync(decoded.Failure!, ct);
+        }
+
+        var parsed = Parse(decoded.Value.Text);
+        if (!parsed.Succeeded)
+        {
+            return await RefuseAsync(parsed.Failure!, ct);
+        }
+
+        var (ignored, rows) = parsed.Value!;
+        var region = await regions.GetAsync(db, caller.TenantId!.Value, ct);
+        var checkedRows = rows.Select(r => Check(r.Row, r.Fields, region)).ToList();
+        var results = new List<ImportRowResult>();
+        var row = 0;
+        try
+        {
+            await using var transaction = await db.BeginWriteTransactionAsync(ct);
+            foreach (var item in checkedRows)
+            {
+                row = item.Row;
+                results.Add(item.Refused ?? await SaveRowAsync(item, ct));
+            }
+
+            var report = new ImportReport(
+                results.Count(r => r.Outcome == ImportOutcome.Added),
+                results.Count(r => r.Outcome == ImportOutcome.Updated),
+                results.Count(r => r.Outcome == ImportOutcome.Refused),
+                ignored,
+                results);
+            audit.Record("contacts.imported", "contact", null,
+                $"added={report.Added}; updated={report.Updated}; refused={report.Refused}; bytes={bytes.Length}; encoding={decoded.Value.Encoding}");
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+            return report;
+        }
+        catch (Exception e) when (e is DbUpdateException or System.Data.Common.DbException)
+        {
+            // The transaction is rolled back: no row of the file was saved, and the answer says which row the database refused.
+            db.ChangeTracker.Clear();
+            var reason = (e.InnerException ?? e).Message;
+            return await RefuseAsync(new Conflict("file", $"row {row} could not be saved ({reason}); nothing was imported: correct the row and import the file again"), ct);
+        }
+    }
+
+    // A refused or failed import is audited on its own, with why.
+    private async Task<Failure> RefuseAsync(Failure failure, CancellationToken ct)
+    {
+        var reason = failure switch
+        {
+            Invalid invalid => string.Join("; ", invalid.Errors.SelectMany(e => e.Value.Select(v => $"{e.Key} {v}"))),
+            Conflict conflict => $"{conflict.Field} {conflict.Reason}",
+            TooLarge tooLarge => $"{tooLarge.Field} {tooLarge.Reason}",
+            _ => failure.ToString(),
+        };
+        audit.Record(failure is Conflict ? "contacts.import_failed" : "contacts.import_refused", "contact", null, reason.Length > 4000 ? reason[..4000] : reason);
+        await db.SaveChangesAsync(ct);
+        return failure;
+    }
+
+    private static Outcome<(IReadOnlyList<string> Ignored, List<(int Row, RowFields Fields)> Rows)> Parse(string text)
     {
         var config = new CsvConfiguration(CultureInfo.InvariantCulture) { DetectDelimiter = true, BadDataFound = null, MissingFieldFound = null };
-        using var reader = new CsvReader(csv, config);
-        if (!await reader.ReadAsync() || !reader.ReadHeader() || reader.HeaderRecord is not { Length: > 0 } header)
+        using var reader = new CsvReader(new StringReader(text), config);
+        if (!reader.Read() || !reader.ReadHeader() || reader.HeaderRecord is not { Length: > 0 } header)
         {
             return Invalid.Field("file", "is empty: the first line must name the columns");
         }
@@ -69,13 +144,10 @@ public sealed class ImportContacts(VouchDbContext db, Caller caller, AuditLog au
             return Invalid.Field("file", "needs a first_name or last_name column; accepted columns are first_name, last_name, title, company, email, mobile, office, home");
         }
 
-        var region = await regions.GetAsync(db, caller.TenantId!.Value, ct);
-        var results = new List<ImportRowResult>();
+        var rows = new List<(int, RowFields)>();
         var records = 0;
-        while (await reader.ReadAsync())
+        while (reader.Read())
         {
-            // The line number in the file, as a person sees it in a spreadsheet or editor (blank lines count).
-            var row = reader.Parser.RawRow;
             if (++records > MaxRows)
             {
                 return Invalid.Field("file", $"has more than {MaxRows} rows; split it into smaller files");
@@ -84,27 +156,17 @@ public sealed class ImportContacts(VouchDbContext db, Caller caller, AuditLog au
             string Field(string column) => map.TryGetValue(column, out var index) ? (reader.GetField(index) ?? "").Trim() : "";
             var fields = new RowFields(Field("first_name"), Field("last_name"), Field("title"), Field("company"), Field("email"),
                 Field("mobile"), Field("office"), Field("home"));
-            if (fields.IsBlank)
+            if (!fields.IsBlank)
             {
-                continue;
+                // The line number in the file, as a person sees it in a spreadsheet or editor (blank lines count).
+                rows.Add((reader.Parser.RawRow, fields));
             }
-
-            results.Add(await ImportRowAsync(row, fields, region, ct));
-            db.ChangeTracker.Clear();
         }
 
-        var report = new ImportReport(
-            results.Count(r => r.Outcome == ImportOutcome.Added),
-            results.Count(r => r.Outcome == ImportOutcome.Updated),
-            results.Count(r => r.Outcome == ImportOutcome.Refused),
-            ignored,
-            results);
-        audit.Record("contacts.imported", "contact", null, $"added={report.Added}; updated={report.Updated}; refused={report.Refused}");
-        await db.SaveChangesAsync(ct);
-        return report;
+        return (ignored, rows);
     }
 
-    private async Task<ImportRowResult> ImportRowAsync(int row, RowFields fields, string region, CancellationToken ct)
+    private static CheckedRow Check(int row, RowFields fields, string region)
     {
         var errors = new FieldErrors();
         var emails = fields.Email.Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -145,11 +207,23 @@ public sealed class ImportContacts(VouchDbContext db, Caller caller, AuditLog au
             errors.Add("row", "a value is too long (names 100, title and company 200 characters)");
         }
 
-        if (errors.Any)
+        // A line break, NUL or other control character is no part of a name; PostgreSQL cannot even store a NUL.
+        foreach (var (column, text) in new[] { ("first_name", fields.FirstName), ("last_name", fields.LastName), ("title", fields.Title), ("company", fields.Company) })
         {
-            return new ImportRowResult(row, ImportOutcome.Refused, null, errors.ToFailure().Errors, null);
+            if (text.Any(char.IsControl))
+            {
+                errors.Add(column, "contains a control character (a line break, tab or NUL)");
+            }
         }
 
+        return errors.Any
+            ? new CheckedRow(row, fields, emails, phones, new ImportRowResult(row, ImportOutcome.Refused, null, errors.ToFailure().Errors, null))
+            : new CheckedRow(row, fields, emails, phones, null);
+    }
+
+    private async Task<ImportRowResult> SaveRowAsync(CheckedRow item, CancellationToken ct)
+    {
+        var (row, fields, emails, phones, _) = item;
         var existing = await FindExistingAsync(fields, emails, ct);
         if (!existing.Succeeded)
         {
@@ -198,15 +272,9 @@ public sealed class ImportContacts(VouchDbContext db, Caller caller, AuditLog au
         contact.SetEmails(mergedEmails);
         contact.SetPhones(mergedPhones);
 
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException)
-        {
-            return new ImportRowResult(row, ImportOutcome.Refused, null, new Dictionary<string, string[]> { ["row"] = ["could not be saved; it conflicts with a change made at the same time"] }, null);
-        }
-
+        // Saved row by row inside the import's transaction, so a later row finds the contacts and companies of earlier ones.
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
         return new ImportRowResult(row, outcome, contact.Id, null, note);
     }
 
@@ -245,6 +313,8 @@ public sealed class ImportContacts(VouchDbContext db, Caller caller, AuditLog au
 
         return await db.Contacts.Include(c => c.Emails).Include(c => c.Phones).Include(c => c.SearchTerms).SingleAsync(c => c.Id == ids[0], ct);
     }
+
+    private sealed record CheckedRow(int Row, RowFields Fields, string[] Emails, List<(string E164, PhoneType Type)> Phones, ImportRowResult? Refused);
 
     private sealed record RowFields(string FirstName, string LastName, string Title, string Company, string Email, string Mobile, string Office, string Home)
     {
