@@ -68,37 +68,79 @@ public sealed class ImportContacts(VouchDbContext db, Caller caller, AuditLog au
         var (ignored, rows) = parsed.Value!;
         var region = await regions.GetAsync(db, caller.TenantId!.Value, ct);
         var checkedRows = rows.Select(r => Check(r.Row, r.Fields, region)).ToList();
-        var results = new List<ImportRowResult>();
-        var row = 0;
         try
         {
-            await using var transaction = await db.BeginWriteTransactionAsync(ct);
-            foreach (var item in checkedRows)
-            {
-                row = item.Row;
-                results.Add(item.Refused ?? await SaveRowAsync(item, ct));
-            }
+            return await SaveAsync(checkedRows, ignored, $"bytes={bytes.Length}; encoding={decoded.Value.Encoding}", ct);
+        }
+        catch (Exception e) when (IsDatabaseFailure(e))
+        {
+            // Rolled back: no row of the file was saved. The rows are saved again one by one, and rolled back again, to
+            // name the row the database refused.
+            db.ChangeTracker.Clear();
+            var refused = await FindRefusedRowAsync(checkedRows, ct);
+            var what = refused is { } r ? $"row {r.Row} could not be saved ({r.Reason})" : $"the file could not be saved ({Reason(e)})";
+            return await RefuseAsync(new Conflict("file", $"{what}; nothing was imported: correct the row and import the file again"), ct);
+        }
+    }
 
+    // The directory is read first, then every change is made in memory and saved in one transaction: the write is
+    // short, which matters on SQLite, where it holds the database's only writer.
+    private async Task<ImportReport> SaveAsync(List<CheckedRow> rows, IReadOnlyList<string> ignored, string detail, CancellationToken ct)
+    {
+        try
+        {
+            var known = await KnownDirectory.LoadAsync(db, rows, ct);
+            var now = clock.GetUtcNow().UtcDateTime;
+            var results = rows.Select(r => r.Refused ?? Apply(r, known, now)).ToList();
             var report = new ImportReport(
                 results.Count(r => r.Outcome == ImportOutcome.Added),
                 results.Count(r => r.Outcome == ImportOutcome.Updated),
                 results.Count(r => r.Outcome == ImportOutcome.Refused),
                 ignored,
                 results);
-            audit.Record("contacts.imported", "contact", null,
-                $"added={report.Added}; updated={report.Updated}; refused={report.Refused}; bytes={bytes.Length}; encoding={decoded.Value.Encoding}");
+            audit.Record("contacts.imported", "contact", null, $"added={report.Added}; updated={report.Updated}; refused={report.Refused}; {detail}");
+            await using var transaction = await db.BeginWriteTransactionAsync(ct);
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
             return report;
         }
-        catch (Exception e) when (e is DbUpdateException or System.Data.Common.DbException)
+        finally
         {
-            // The transaction is rolled back: no row of the file was saved, and the answer says which row the database refused.
             db.ChangeTracker.Clear();
-            var reason = (e.InnerException ?? e).Message;
-            return await RefuseAsync(new Conflict("file", $"row {row} could not be saved ({reason}); nothing was imported: correct the row and import the file again"), ct);
         }
     }
+
+    private async Task<(int Row, string Reason)?> FindRefusedRowAsync(List<CheckedRow> rows, CancellationToken ct)
+    {
+        try
+        {
+            var known = await KnownDirectory.LoadAsync(db, rows, ct);
+            var now = clock.GetUtcNow().UtcDateTime;
+            await using var transaction = await db.BeginWriteTransactionAsync(ct); // never committed
+            foreach (var row in rows.Where(r => r.Refused is null))
+            {
+                Apply(row, known, now);
+                try
+                {
+                    await db.SaveChangesAsync(ct);
+                }
+                catch (Exception e) when (IsDatabaseFailure(e))
+                {
+                    return (row.Row, Reason(e));
+                }
+            }
+
+            return null;
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
+    }
+
+    private static bool IsDatabaseFailure(Exception e) => e is DbUpdateException or System.Data.Common.DbException;
+
+    private static string Reason(Exception e) => (e.InnerException ?? e).Message;
 
     // A refused or failed import is audited on its own, with why.
     private async Task<Failure> RefuseAsync(Failure failure, CancellationToken ct)
@@ -221,32 +263,31 @@ public sealed class ImportContacts(VouchDbContext db, Caller caller, AuditLog au
             : new CheckedRow(row, fields, emails, phones, null);
     }
 
-    private async Task<ImportRowResult> SaveRowAsync(CheckedRow item, CancellationToken ct)
+    private ImportRowResult Apply(CheckedRow item, KnownDirectory known, DateTime now)
     {
         var (row, fields, emails, phones, _) = item;
-        var existing = await FindExistingAsync(fields, emails, ct);
+        var existing = known.Find(fields, emails);
         if (!existing.Succeeded)
         {
             var conflict = (Conflict)existing.Failure!;
             return new ImportRowResult(row, ImportOutcome.Refused, null, new Dictionary<string, string[]> { [conflict.Field] = [conflict.Reason] }, null);
         }
 
-        var now = clock.GetUtcNow().UtcDateTime;
         string? note = null;
         Guid? companyId = null;
         if (fields.Company.Length > 0)
         {
             var normalized = Company.NormalizeName(fields.Company);
-            var company = await db.Companies.SingleOrDefaultAsync(c => c.NameNormalized == normalized, ct);
-            if (company is null)
+            if (!known.Companies.TryGetValue(normalized, out var id))
             {
-                company = new Company(Guid.CreateVersion7(now), caller.TenantId!.Value, now);
+                var company = new Company(Guid.CreateVersion7(now), caller.TenantId!.Value, now);
                 company.Update(fields.Company, null, [], [], now);
                 db.Companies.Add(company);
+                known.Companies[normalized] = id = company.Id;
                 note = $"company '{fields.Company}' created";
             }
 
-            companyId = company.Id;
+            companyId = id;
         }
 
         var contact = existing.Value;
@@ -258,6 +299,7 @@ public sealed class ImportContacts(VouchDbContext db, Caller caller, AuditLog au
             outcome = ImportOutcome.Added;
         }
 
+        var formerName = KnownDirectory.NameKey(contact);
         // Empty cells keep what the contact already has; numbers replace the contact's number of the same type.
         contact.Update(
             fields.FirstName.Length > 0 ? fields.FirstName : contact.FirstName,
@@ -271,47 +313,112 @@ public sealed class ImportContacts(VouchDbContext db, Caller caller, AuditLog au
             .Concat(phones.Select(p => (p.E164, p.Type, false))).Take(ContactRules.MaxPhones).ToList();
         contact.SetEmails(mergedEmails);
         contact.SetPhones(mergedPhones);
-
-        // Saved row by row inside the import's transaction, so a later row finds the contacts and companies of earlier ones.
-        await db.SaveChangesAsync(ct);
-        db.ChangeTracker.Clear();
+        known.Remember(contact, outcome == ImportOutcome.Added ? null : formerName);
         return new ImportRowResult(row, outcome, contact.Id, null, note);
     }
 
-    private async Task<Outcome<Contact?>> FindExistingAsync(RowFields fields, string[] emails, CancellationToken ct)
+    /// <summary>
+    /// The contacts and companies a file can match, read before anything is saved and kept up to date as rows are applied,
+    /// so a row finds what an earlier row of the same file added or changed.
+    /// </summary>
+    private sealed class KnownDirectory
     {
-        List<Guid> ids;
-        if (emails.Length > 0)
+        private const int Chunk = 500;
+
+        private readonly Dictionary<string, HashSet<Contact>> _byEmail = new(StringComparer.Ordinal);
+        private readonly Dictionary<(string First, string Last, Guid? Company), HashSet<Contact>> _byName = [];
+
+        public Dictionary<string, Guid> Companies { get; } = new(StringComparer.Ordinal);
+
+        public static async Task<KnownDirectory> LoadAsync(VouchDbContext db, List<CheckedRow> rows, CancellationToken ct)
         {
-            var normalized = emails.Select(EmailAddress.Normalize).ToList();
-            ids = await db.ContactEmails.Where(e => normalized.Contains(e.AddressNormalized)).Select(e => e.ContactId).Distinct().ToListAsync(ct);
-            if (ids.Count > 1)
+            var good = rows.Where(r => r.Refused is null).ToList();
+            var known = new KnownDirectory();
+            foreach (var names in good.Where(r => r.Fields.Company.Length > 0).Select(r => Company.NormalizeName(r.Fields.Company)).Distinct().Chunk(Chunk))
             {
-                return new Conflict("email", "matches more than one existing contact");
+                foreach (var company in await db.Companies.AsNoTracking().Where(c => names.Contains(c.NameNormalized)).Select(c => new { c.NameNormalized, c.Id }).ToListAsync(ct))
+                {
+                    known.Companies[company.NameNormalized] = company.Id;
+                }
             }
-        }
-        else
-        {
-            var companyName = Company.NormalizeName(fields.Company);
-            var first = fields.FirstName.ToLowerInvariant();
-            var last = fields.LastName.ToLowerInvariant();
-            ids = await db.Contacts
-                .Where(c => c.FirstName.ToLower() == first)
-                .Where(c => c.LastName.ToLower() == last)
-                .Where(c => companyName == "" ? c.CompanyId == null : c.Company != null && c.Company.NameNormalized == companyName)
-                .Select(c => c.Id).ToListAsync(ct);
-            if (ids.Count > 1)
+
+            // Rows with an address match by address; rows without one by name (and company), as SQL compares them lowered.
+            var ids = new HashSet<Guid>();
+            foreach (var emails in good.SelectMany(r => r.Emails).Select(EmailAddress.Normalize).Distinct().Chunk(Chunk))
             {
-                return new Conflict("first_name", "name and company match more than one existing contact; add an e-mail column to tell them apart");
+                ids.UnionWith(await db.ContactEmails.Where(e => emails.Contains(e.AddressNormalized)).Select(e => e.ContactId).ToListAsync(ct));
+            }
+
+            foreach (var lastNames in good.Where(r => r.Emails.Length == 0).Select(r => r.Fields.LastName.ToLowerInvariant()).Distinct().Chunk(Chunk))
+            {
+                ids.UnionWith(await db.Contacts.Where(c => lastNames.Contains(c.LastName.ToLower())).Select(c => c.Id).ToListAsync(ct));
+            }
+
+            foreach (var chunk in ids.Chunk(Chunk))
+            {
+                var contacts = await db.Contacts.Include(c => c.Emails).Include(c => c.Phones).Include(c => c.SearchTerms)
+                    .Where(c => chunk.Contains(c.Id)).AsSplitQuery().ToListAsync(ct);
+                foreach (var contact in contacts)
+                {
+                    known.Remember(contact, null);
+                }
+            }
+
+            return known;
+        }
+
+        public static (string First, string Last, Guid? Company) NameKey(Contact contact) =>
+            (contact.FirstName.ToLowerInvariant(), contact.LastName.ToLowerInvariant(), contact.CompanyId);
+
+        public Outcome<Contact?> Find(RowFields fields, string[] emails)
+        {
+            if (emails.Length > 0)
+            {
+                var byEmail = emails.Select(EmailAddress.Normalize).SelectMany(e => _byEmail.GetValueOrDefault(e) ?? []).Distinct().ToList();
+                return byEmail.Count > 1 ? new Conflict("email", "matches more than one existing contact") : byEmail.SingleOrDefault();
+            }
+
+            Guid? company = null;
+            if (fields.Company.Length > 0)
+            {
+                if (!Companies.TryGetValue(Company.NormalizeName(fields.Company), out var id))
+                {
+                    return (Contact?)null; // no contact is at a company that does not exist yet
+                }
+
+                company = id;
+            }
+
+            var byName = _byName.GetValueOrDefault((fields.FirstName.ToLowerInvariant(), fields.LastName.ToLowerInvariant(), company)) ?? [];
+            return byName.Count > 1
+                ? new Conflict("first_name", "name and company match more than one existing contact; add an e-mail column to tell them apart")
+                : byName.SingleOrDefault();
+        }
+
+        public void Remember(Contact contact, (string, string, Guid?)? formerName)
+        {
+            if (formerName is { } former && _byName.TryGetValue(former, out var before))
+            {
+                before.Remove(contact);
+            }
+
+            Add(_byName, NameKey(contact), contact);
+            foreach (var email in contact.Emails)
+            {
+                Add(_byEmail, email.AddressNormalized, contact);
             }
         }
 
-        if (ids.Count == 0)
+        private static void Add<TKey>(Dictionary<TKey, HashSet<Contact>> index, TKey key, Contact contact)
+            where TKey : notnull
         {
-            return (Contact?)null;
-        }
+            if (!index.TryGetValue(key, out var contacts))
+            {
+                index[key] = contacts = [];
+            }
 
-        return await db.Contacts.Include(c => c.Emails).Include(c => c.Phones).Include(c => c.SearchTerms).SingleAsync(c => c.Id == ids[0], ct);
+            contacts.Add(contact);
+        }
     }
 
     private sealed record CheckedRow(int Row, RowFields Fields, string[] Emails, List<(string E164, PhoneType Type)> Phones, ImportRowResult? Refused);
