@@ -15,6 +15,9 @@ public sealed record Invalid(IReadOnlyDictionary<string, string[]> Errors) : Fai
 /// <summary>The request clashes with existing state (a duplicate name, the last owner).</summary>
 public sealed record Conflict(string Field, string Reason) : Failure;
 
+/// <summary>An upload is larger than the use case accepts (counted in the bytes read, not as declared).</summary>
+public sealed record TooLarge(string Field, string Reason) : Failure;
+
 /// <summary>The caller may not do this.</summary>
 public sealed record Forbidden(string Reason) : Failure;
 

@@ -27,6 +27,8 @@ public static class Problems
             detail: string.Join("; ", invalid.Errors.Select(e => $"{e.Key} {string.Join(", ", e.Value)}"))),
         Vouch.Core.Conflict conflict => TypedResults.Problem(statusCode: 409, title: "Conflict", detail: $"{conflict.Field} {conflict.Reason}",
             extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [conflict.Field] = [conflict.Reason] } }),
+        TooLarge tooLarge => TypedResults.Problem(statusCode: 413, title: "Request too large", detail: $"{tooLarge.Field} {tooLarge.Reason}",
+            extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [tooLarge.Field] = [tooLarge.Reason] } }),
         Forbidden forbidden => TypedResults.Problem(statusCode: 403, title: "Forbidden", detail: forbidden.Reason),
         Vouch.Core.Features.Verification.WrongCode wrong => TypedResults.Problem(statusCode: 400, title: "Wrong code",
             detail: wrong.AttemptsRemaining == 0 ? "code is wrong; no attempts remain and the verification has failed" : $"code is wrong; {wrong.AttemptsRemaining} attempts remain",

@@ -13,6 +13,8 @@ internal sealed partial class AuditSealer(IServiceProvider services, ILogger<Aud
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan Gather = TimeSpan.FromMilliseconds(50);
 
+    private HashSet<SealRefusal> _reported = [];
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
@@ -20,7 +22,8 @@ internal sealed partial class AuditSealer(IServiceProvider services, ILogger<Aud
             var wake = AuditSealSignal.Next;
             try
             {
-                await TenantScopes.RunAsSystemAsync<SealAuditEntries, int>(services, h => h.HandleAsync(stoppingToken));
+                var result = await TenantScopes.RunAsSystemAsync<SealAuditEntries, SealAuditResult>(services, h => h.HandleAsync(SealAuditRequest.Everything, stoppingToken));
+                Report(result.Refused);
 
                 await wake.WaitAsync(Poll, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 await Task.Delay(Gather, stoppingToken);
@@ -37,6 +40,20 @@ internal sealed partial class AuditSealer(IServiceProvider services, ILogger<Aud
             }
         }
     }
+
+    // Each refusal is logged when it starts, not on every pass while it lasts.
+    private void Report(IReadOnlyList<SealRefusal> refused)
+    {
+        foreach (var refusal in refused.Where(r => !_reported.Contains(r)))
+        {
+            LogRefused(logger, refusal.TenantId, refusal.Reason);
+        }
+
+        _reported = refused.ToHashSet();
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The audit chain of tenant {TenantId} is not extended: {Reason}. Run 'vouch audit verify'")]
+    private static partial void LogRefused(ILogger logger, Guid tenantId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "An audit sealing pass failed; it will be retried")]
     private static partial void LogPassFailed(ILogger logger, Exception e);

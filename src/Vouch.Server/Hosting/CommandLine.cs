@@ -19,7 +19,9 @@ public static class CommandLine
         await using var scope = app.Services.CreateAsyncScope();
         if (verb == "audit verify")
         {
-            await SealAsync(app.Services); // everything saved so far, by any node, is checked
+            // What was saved moments ago is sealed first, so it is checked too; anything older should have been sealed by
+            // a server already, and sealing it here could seal an entry someone unsealed to forge it: it is reported instead.
+            await SealAsync(app.Services, new SealAuditRequest(VerifyAuditChain.SealedWithin));
         }
 
         var exit = verb switch
@@ -30,14 +32,14 @@ public static class CommandLine
         };
         if (verb == "init")
         {
-            await SealAsync(app.Services); // no server may run yet to seal what init recorded
+            await SealAsync(app.Services, SealAuditRequest.Everything); // no server may run yet to seal what init recorded
         }
 
         return exit;
     }
 
-    private static Task<int> SealAsync(IServiceProvider services) =>
-        TenantScopes.RunAsSystemAsync<SealAuditEntries, int>(services, h => h.HandleAsync(CancellationToken.None));
+    private static Task<SealAuditResult> SealAsync(IServiceProvider services, SealAuditRequest request) =>
+        TenantScopes.RunAsSystemAsync<SealAuditEntries, SealAuditResult>(services, h => h.HandleAsync(request, CancellationToken.None));
 
     private static async Task<int> InitAsync(IServiceProvider services, Dictionary<string, string> options, TextReader? input, TextWriter output, TextWriter error)
     {
@@ -80,14 +82,23 @@ public static class CommandLine
         var broken = 0;
         foreach (var r in results)
         {
-            if (r.Break is null)
+            if (r.IsIntact)
             {
                 await output.WriteLineAsync($"{r.TenantName}: ok, {r.Entries} entries");
+                continue;
             }
-            else
+
+            broken++;
+            if (r.Break is { } b)
             {
-                broken++;
-                await error.WriteLineAsync($"{r.TenantName}: BROKEN at entry {r.Break.Sequence}{(r.Break.EntryId is { } id ? $" (id {id})" : "")}: {r.Break.Reason}");
+                await error.WriteLineAsync($"{r.TenantName}: BROKEN at entry {b.Sequence}{(b.EntryId is { } id ? $" (id {id})" : "")}: {b.Reason}");
+            }
+
+            if (r.Unsealed is { } u)
+            {
+                await error.WriteLineAsync($"{r.TenantName}: NOT SEALED: {u.Count} entries recorded more than {VerifyAuditChain.SealedWithin.TotalSeconds:0} s ago " +
+                    $"are not in the chain, the oldest {u.OldestId} at {u.OldestAt:O}: they were unsealed after the fact, or held back by the " +
+                    "sealer as older than the chain's head, or no server ran to seal them; the chain does not protect them");
             }
         }
 

@@ -55,6 +55,7 @@ public static class VouchApp
         builder.Services.AddScoped<Caller>();
         builder.Services.AddScoped<AuditLog>();
         builder.Services.AddSingleton<AuditInstants>();
+        builder.Services.AddSingleton<AuditHeadWatermarks>();
         builder.Services.AddSingleton<ApiKeyAuthenticator>();
         builder.Services.AddSingleton<TenantRegions>();
         builder.Services.AddSingleton<SetupToken>();

@@ -20,6 +20,20 @@ public static partial class Forms
         return await client.PostAsync(actionUrl, new FormUrlEncodedContent(fields));
     }
 
+    /// <summary>Posts the page's form as multipart, with one file under <paramref name="fileField"/>, as a browser uploads it.</summary>
+    public static async Task<HttpResponseMessage> UploadAsync(this HttpClient client, string url, string fileField, string fileName, byte[] content)
+    {
+        var html = await (await client.GetAsync(url)).Content.ReadAsStringAsync();
+        var token = AntiforgeryToken().Match(html);
+        Assert.True(token.Success, $"no antiforgery token on {url}");
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent(token.Groups[1].Value), "__RequestVerificationToken" },
+            { new ByteArrayContent(content), fileField, fileName },
+        };
+        return await client.PostAsync(url, form);
+    }
+
     public static Task<HttpResponseMessage> SignInAsync(this HttpClient client, string email, string password) =>
         client.SubmitAsync("/login", new Dictionary<string, string> { ["Email"] = email, ["Password"] = password });
 

@@ -74,8 +74,10 @@ public abstract class VouchFactory(TestDatabase database, IReadOnlyDictionary<st
     }
 
     /// <summary>Seals every audit entry saved so far, as the server's sealer does on its own within about a second.</summary>
-    public Task<int> SealAuditAsync() =>
-        TenantScopes.RunAsSystemAsync<SealAuditEntries, int>(Services, h => h.HandleAsync(CancellationToken.None));
+    public async Task<int> SealAuditAsync() => (await SealAuditAsync(SealAuditRequest.Everything)).Sealed;
+
+    public Task<SealAuditResult> SealAuditAsync(SealAuditRequest request) =>
+        TenantScopes.RunAsSystemAsync<SealAuditEntries, SealAuditResult>(Services, h => h.HandleAsync(request, CancellationToken.None));
 
     public HttpClient ApiClient(string? apiKey)
     {

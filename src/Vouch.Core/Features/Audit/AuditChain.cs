@@ -67,9 +67,20 @@ public static class AuditChain
             expectedSequence++;
         }
 
-        if (expectedSequence - 1 != headSequence || previous != headHash)
+        var last = expectedSequence - 1;
+        if (last > headSequence)
         {
-            return new ChainBreak(expectedSequence, null, $"the log ends at entry {expectedSequence - 1} but the recorded head is entry {headSequence}: entries were removed");
+            return new ChainBreak(headSequence + 1, null, $"the log goes on to entry {last} but the recorded head is entry {headSequence}: the head was moved back");
+        }
+
+        if (last != headSequence)
+        {
+            return new ChainBreak(expectedSequence, null, $"the log ends at entry {last} but the recorded head is entry {headSequence}: entries were removed");
+        }
+
+        if (previous != headHash)
+        {
+            return new ChainBreak(last, null, $"the recorded head's hash is not entry {last}'s: the head was changed");
         }
 
         return null;

@@ -60,17 +60,30 @@ public sealed class ListAudit(VouchDbContext db)
     }
 }
 
-public sealed record TenantChainResult(Guid TenantId, string TenantName, long Entries, ChainBreak? Break);
+/// <summary>A tenant's chain as checked: <paramref name="Break"/> is its first broken link, <paramref name="Unsealed"/> the entries left out of it for too long.</summary>
+public sealed record TenantChainResult(Guid TenantId, string TenantName, long Entries, ChainBreak? Break, StaleEntries? Unsealed = null)
+{
+    public bool IsIntact => Break is null && Unsealed is null;
+}
+
+/// <summary>Entries recorded longer ago than <see cref="VerifyAuditChain.SealedWithin"/> that are still not in the chain.</summary>
+public sealed record StaleEntries(long Count, Guid OldestId, DateTime OldestAt);
 
 /// <summary>
-/// Recomputes every tenant's chain (or the caller's, in a tenant scope) and reports the first broken entry of each. Only sealed
-/// entries are in a chain: seal first (<see cref="SealAuditEntries"/>) to check everything saved so far.
+/// Recomputes every tenant's chain (or the caller's, in a tenant scope) and reports the first broken entry of each, and the
+/// entries still unsealed well after a sealer would have sealed them. Only sealed entries are in a chain, so an entry that
+/// stays unsealed is unprotected: it was unsealed after the fact (to have it sealed again as a forgery), or held back by the
+/// sealer for being older than the chain's head, or no server ran to seal it.
 /// </summary>
-public sealed class VerifyAuditChain(VouchDbContext db, Caller caller)
+public sealed class VerifyAuditChain(VouchDbContext db, Caller caller, TimeProvider clock)
 {
+    /// <summary>A running server seals an entry within about a second; one unsealed for longer than this is reported.</summary>
+    public static readonly TimeSpan SealedWithin = TimeSpan.FromSeconds(10);
+
     public async Task<IReadOnlyList<TenantChainResult>> HandleAsync(CancellationToken ct)
     {
         var results = new List<TenantChainResult>();
+        var staleBefore = clock.GetUtcNow().UtcDateTime - SealedWithin;
         var tenants = await db.Tenants.AsNoTracking()
             .Where(t => caller.TenantId == null || t.Id == caller.TenantId)
             .OrderBy(t => t.Name).ToListAsync(ct);
@@ -80,7 +93,12 @@ public sealed class VerifyAuditChain(VouchDbContext db, Caller caller)
                 .Where(a => a.TenantId == tenant.Id && a.Sequence != null)
                 .OrderBy(a => a.Sequence)
                 .ToListAsync(ct);
-            results.Add(new TenantChainResult(tenant.Id, tenant.Name, entries.Count, AuditChain.Verify(entries, tenant.AuditHeadSequence, tenant.AuditHeadHash)));
+            var stale = db.AuditEntries.IgnoreQueryFilters().AsNoTracking()
+                .Where(a => a.TenantId == tenant.Id && a.Sequence == null && a.OccurredAt < staleBefore);
+            var oldest = await stale.OrderBy(a => a.OccurredAt).ThenBy(a => a.Id).Select(a => new { a.Id, a.OccurredAt }).FirstOrDefaultAsync(ct);
+            var unsealed = oldest is null ? null : new StaleEntries(await stale.LongCountAsync(ct), oldest.Id, oldest.OccurredAt);
+            results.Add(new TenantChainResult(tenant.Id, tenant.Name, entries.Count,
+                AuditChain.Verify(entries, tenant.AuditHeadSequence, tenant.AuditHeadHash), unsealed));
         }
 
         return results;

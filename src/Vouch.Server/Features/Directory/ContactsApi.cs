@@ -1,4 +1,6 @@
-using System.Text;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
+using Vouch.Core;
 using Vouch.Core.Features.Directory;
 using Vouch.Server.Api;
 using Vouch.Server.Hosting;
@@ -7,8 +9,6 @@ namespace Vouch.Server.Features.Directory;
 
 public static class ContactsApi
 {
-    public const long MaxImportBytes = 5 * 1024 * 1024;
-
     public static void MapContactsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/contacts").WithTags("Contacts").RequireAuthorization(Authentication.ApiRead);
@@ -43,35 +43,33 @@ public static class ContactsApi
 
     private static async Task<IResult> ImportAsync(HttpRequest request, ImportContacts handler, CancellationToken ct)
     {
-        if (request.ContentLength > MaxImportBytes)
+        // The body is streamed to the import, which counts what it reads: a declared Content-Length is not trusted, and a
+        // file past the limit is refused (and audited) after reading just past the limit.
+        if (request.ContentType?.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase) == true
+            || request.ContentType?.StartsWith("text/plain", StringComparison.OrdinalIgnoreCase) == true)
         {
-            return TypedResults.Problem(statusCode: 413, title: "Request too large", detail: $"file must be at most {MaxImportBytes / 1024 / 1024} MB");
+            return Problems.Ok(await handler.HandleAsync(request.Body, ct));
         }
 
-        TextReader reader;
-        if (request.HasFormContentType)
+        if (request.GetMultipartBoundary() is { Length: > 0 } boundary)
         {
-            var form = await request.ReadFormAsync(ct);
-            if (form.Files.GetFile("file") is not { } file)
+            var reader = new MultipartReader(boundary, request.Body);
+            while (await reader.ReadNextSectionAsync(ct) is { } section)
             {
-                return Problems.From(Vouch.Core.Invalid.Field("file", "is required: send the CSV as a form field named 'file'"));
+                if (section.GetContentDispositionHeader() is { } disposition && disposition.IsFileDisposition() && disposition.Name.Value == "file")
+                {
+                    return Problems.Ok(await handler.HandleAsync(section.Body, ct));
+                }
             }
 
-            reader = new StreamReader(file.OpenReadStream(), Encoding.UTF8);
-        }
-        else if (request.ContentType?.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase) == true
-                 || request.ContentType?.StartsWith("text/plain", StringComparison.OrdinalIgnoreCase) == true)
-        {
-            reader = new StreamReader(request.Body, Encoding.UTF8);
-        }
-        else
-        {
-            return Problems.From(Vouch.Core.Invalid.Field("file", "send the CSV as a text/csv body or a multipart form field named 'file'"));
+            return Problems.From(Invalid.Field("file", "is required: send the CSV as a form field named 'file'"));
         }
 
-        using (reader)
-        {
-            return Problems.Ok(await handler.HandleAsync(reader, ct));
-        }
+        return Problems.From(Invalid.Field("file", "send the CSV as a text/csv body or a multipart form field named 'file'"));
     }
+
+    private static string? GetMultipartBoundary(this HttpRequest request) =>
+        MediaTypeHeaderValue.TryParse(request.ContentType, out var type) && type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
+            ? HeaderUtilities.RemoveQuotes(type.Boundary).Value
+            : null;
 }

@@ -35,6 +35,9 @@ public static class PageFailures
             case Conflict conflict:
                 modelState.AddModelError(fieldKey(conflict.Field), Sentence(conflict.Field, conflict.Reason));
                 break;
+            case TooLarge tooLarge:
+                modelState.AddModelError(fieldKey(tooLarge.Field), Sentence(tooLarge.Field, tooLarge.Reason));
+                break;
             case Forbidden forbidden:
                 modelState.AddModelError("", "Not allowed: " + forbidden.Reason + ".");
                 break;

@@ -70,6 +70,17 @@ public sealed class AuditChainTests
     }
 
     [Fact]
+    public void Verify_HeadWoundBack_IsReportedAsMovedBack()
+    {
+        var (entries, _) = Chain(4);
+
+        var broken = AuditChain.Verify(entries, entries[1].Sequence!.Value, entries[1].Hash!);
+
+        Assert.Equal(3, broken?.Sequence);
+        Assert.Contains("moved back", broken!.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ComputeHash_FieldBoundariesMatter()
     {
         var a = Entry("member.signed_in", actorName: "ab", targetType: "c");

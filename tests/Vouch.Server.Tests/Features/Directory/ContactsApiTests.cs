@@ -1,8 +1,12 @@
 using System.Net;
 using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Vouch.Core;
+using Vouch.Core.Features.Audit;
 using Vouch.Core.Features.Directory;
 using Vouch.Core.Features.Tenancy;
+using Vouch.Core.Storage;
 using Vouch.Server.Tests.Infrastructure;
 
 namespace Vouch.Server.Tests.Features.Directory;
@@ -269,6 +273,132 @@ public abstract class ContactsApiTests<TFactory>(TFactory factory) where TFactor
 
         Assert.Contains("file", (await response.ProblemAsync(HttpStatusCode.BadRequest)).Keys);
     }
+
+    [Fact]
+    public async Task Import_MoreRowsThanTheLimit_SavesNothingAndAuditsTheRefusal()
+    {
+        var tenant = await factory.CreateTenantAsync("Import rows " + Guid.NewGuid().ToString("N")[..8]);
+        var csv = new StringBuilder("first_name,last_name\n");
+        for (var i = 0; i <= ImportContacts.MaxRows; i++)
+        {
+            csv.Append("Ann").Append(i).Append(",Lee\n");
+        }
+
+        var response = await tenant.Api.PostAsync("/api/v1/contacts/import", new StringContent(csv.ToString(), Encoding.UTF8, "text/csv"));
+
+        Assert.Contains("more than 10000 rows", (await response.ProblemAsync(HttpStatusCode.BadRequest))["file"].Single(), StringComparison.Ordinal);
+        Assert.Equal(0, await ContactCountAsync(tenant));
+        Assert.Contains("more than 10000 rows", (await ImportAuditAsync(tenant, "contacts.import_refused")).Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Import_BodyLargerThanItsContentLength_IsRefusedByTheBytesRead()
+    {
+        var tenant = await factory.CreateTenantAsync("Import size " + Guid.NewGuid().ToString("N")[..8]);
+        // Fewer rows than the limit, but longer than the size limit; the header claims a small file.
+        var csv = new StringBuilder("first_name,last_name,notes\n");
+        var notes = new string('x', 700);
+        while (csv.Length <= ImportContacts.MaxBytes + 1024)
+        {
+            csv.Append("Ann,Lee,").Append(notes).Append('\n');
+        }
+
+        var content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(csv.ToString())));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/csv");
+        content.Headers.ContentLength = 1024;
+        var response = await tenant.Api.PostAsync("/api/v1/contacts/import", content);
+
+        Assert.Contains("larger than 5 MB", (await response.ProblemAsync(HttpStatusCode.RequestEntityTooLarge))["file"].Single(), StringComparison.Ordinal);
+        Assert.Equal(0, await ContactCountAsync(tenant));
+        Assert.Contains("larger than 5 MB", (await ImportAuditAsync(tenant, "contacts.import_refused")).Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Import_FileInLatin1_IsRefusedNamingTheEncodingAndTheLine()
+    {
+        var tenant = await factory.CreateTenantAsync("Import latin " + Guid.NewGuid().ToString("N")[..8]);
+        var bytes = Encoding.Latin1.GetBytes("first_name,last_name\nAnn,Lee\nJos\u00e9,Ruiz\n");
+
+        var response = await tenant.Api.PostAsync("/api/v1/contacts/import", new ByteArrayContent(bytes) { Headers = { { "Content-Type", "text/csv" } } });
+
+        var reason = (await response.ProblemAsync(HttpStatusCode.BadRequest))["file"].Single();
+        Assert.Contains("is not valid UTF-8: line 3 has bytes (0xE9)", reason, StringComparison.Ordinal);
+        Assert.Equal(0, await ContactCountAsync(tenant));
+        Assert.Contains("UTF-8", (await ImportAuditAsync(tenant, "contacts.import_refused")).Detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("utf-16")]
+    [InlineData("utf-16BE")]
+    [InlineData("utf-8")]
+    public async Task Import_FileWithAByteOrderMark_IsReadInItsEncoding(string encodingName)
+    {
+        var tenant = await factory.CreateTenantAsync("Import bom " + Guid.NewGuid().ToString("N")[..8]);
+        var encoding = Encoding.GetEncoding(encodingName);
+        var bytes = encoding.GetPreamble().Concat(encoding.GetBytes("first_name,last_name,company\nJos\u00e9,M\u00fcller,Caf\u00e9 \u2615\n")).ToArray();
+        using var form = new MultipartFormDataContent { { new ByteArrayContent(bytes), "file", "contacts.csv" } };
+
+        var report = await (await tenant.Api.PostAsync("/api/v1/contacts/import", form)).ReadAsync<ImportReport>();
+
+        var contact = await (await tenant.Api.GetAsync($"/api/v1/contacts/{report.Rows.Single().ContactId}")).ReadAsync<ContactView>();
+        Assert.Equal(("Jos\u00e9", "M\u00fcller", "Caf\u00e9 \u2615"), (contact.FirstName, contact.LastName, contact.CompanyName));
+        Assert.Contains("added=1", (await ImportAuditAsync(tenant, "contacts.imported")).Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Import_NameWithANul_IsRefusedAsARow_TheOthersAreSaved()
+    {
+        // PostgreSQL cannot store or even look up a NUL; the row must be refused before it reaches the database.
+        var tenant = await factory.CreateTenantAsync("Import nul " + Guid.NewGuid().ToString("N")[..8]);
+
+        var response = await tenant.Api.PostAsync("/api/v1/contacts/import", new StringContent("first_name,last_name\nAnn,Lee\nB\0b,Stone\nCid,Ray\n", Encoding.UTF8, "text/csv"));
+
+        var report = await response.ReadAsync<ImportReport>();
+        Assert.Equal([ImportOutcome.Added, ImportOutcome.Refused, ImportOutcome.Added], report.Rows.Select(r => r.Outcome));
+        Assert.Contains("control character", report.Rows[1].Errors!["first_name"].Single(), StringComparison.Ordinal);
+        Assert.Equal(2, await ContactCountAsync(tenant));
+    }
+
+    [Fact]
+    public async Task Import_RowTheDatabaseRefuses_SavesNoRowAndNamesIt()
+    {
+        var tenant = await factory.CreateTenantAsync("Import fail " + Guid.NewGuid().ToString("N")[..8]);
+        // A row that passes every check but that the database refuses, as a constraint would.
+        var refusedName = "Refused" + Guid.NewGuid().ToString("N")[..8];
+        await using (var db = Context())
+        {
+            foreach (var sql in factory.Database == TestDatabase.Postgres
+                ? [$"CREATE FUNCTION refuse_{refusedName}() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'the test refuses this row'; END $$ LANGUAGE plpgsql",
+                   $"CREATE TRIGGER refuse_{refusedName} BEFORE INSERT ON \"Contacts\" FOR EACH ROW WHEN (NEW.\"LastName\" = '{refusedName}') EXECUTE FUNCTION refuse_{refusedName}()"]
+                : new[] { $"CREATE TRIGGER refuse_{refusedName} BEFORE INSERT ON Contacts WHEN NEW.LastName = '{refusedName}' BEGIN SELECT RAISE(ABORT, 'the test refuses this row'); END" })
+            {
+                await db.Database.ExecuteSqlRawAsync(sql);
+            }
+        }
+
+        var csv = $"first_name,last_name,company\nAnn,Lee,Contoso\nBob,{refusedName},Contoso\nCid,Ray,Fabrikam\n";
+        var response = await tenant.Api.PostAsync("/api/v1/contacts/import", new StringContent(csv, Encoding.UTF8, "text/csv"));
+
+        var reason = (await response.ProblemAsync(HttpStatusCode.Conflict))["file"].Single();
+        Assert.Contains("row 3 could not be saved", reason, StringComparison.Ordinal);
+        Assert.Contains("the test refuses this row", reason, StringComparison.Ordinal);
+        Assert.Contains("nothing was imported", reason, StringComparison.Ordinal);
+        Assert.Equal(0, await ContactCountAsync(tenant));
+        await using var check = Context();
+        Assert.Equal(0, await check.Companies.IgnoreQueryFilters().CountAsync(c => c.TenantId == tenant.Id));
+        Assert.Contains("row 3", (await ImportAuditAsync(tenant, "contacts.import_failed")).Detail, StringComparison.Ordinal);
+    }
+
+    private async Task<int> ContactCountAsync(TestTenant tenant)
+    {
+        await using var db = Context();
+        return await db.Contacts.IgnoreQueryFilters().CountAsync(c => c.TenantId == tenant.Id);
+    }
+
+    private static async Task<AuditEntryView> ImportAuditAsync(TestTenant tenant, string action) =>
+        Assert.Single((await (await tenant.Api.GetAsync($"/api/v1/audit?action={action}")).ReadAsync<Page<AuditEntryView>>()).Items);
+
+    private VouchDbContext Context() => factory.Services.GetRequiredService<IDbContextFactory<VouchDbContext>>().CreateDbContext();
 }
 
 public sealed class ContactsApiOnSqlite(SqliteVouch factory) : ContactsApiTests<SqliteVouch>(factory), IClassFixture<SqliteVouch>;

@@ -42,6 +42,24 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task AuditVerify_OldEntryEditedUnsealedAndHeadWoundBack_ReportsItInsteadOfSealingIt()
+    {
+        await RunAsync(new StringReader("a long enough password"), "init", "--tenant", "Rewind MSP", "--email", "owner@rewind.test");
+        // The last entry, recorded an hour ago as far as anyone can tell, is edited and unsealed, and the head wound back
+        // to the entry before it, so that a sealer would hash the forgery anew.
+        await ScalarAsync("UPDATE AuditEntries SET Detail = 'forged', Sequence = NULL, PreviousHash = NULL, Hash = NULL, " +
+            "OccurredAt = strftime('%Y-%m-%d %H:%M:%f', OccurredAt, '-1 hour') WHERE Sequence = 3");
+        await ScalarAsync("UPDATE Tenants SET AuditHeadSequence = 2, AuditHeadHash = (SELECT Hash FROM AuditEntries WHERE Sequence = 2)");
+
+        var (code, output, error) = await RunAsync(null, "audit", "verify");
+
+        Assert.Equal(2, code);
+        Assert.DoesNotContain("Rewind MSP: ok", output, StringComparison.Ordinal);
+        Assert.Contains("Rewind MSP: NOT SEALED: 1 entries recorded more than 10 s ago are not in the chain", error, StringComparison.Ordinal);
+        Assert.Equal(0L, await ScalarAsync("SELECT COUNT(*) FROM AuditEntries WHERE Sequence = 3"));
+    }
+
+    [Fact]
     public async Task Init_MissingOptionsOrBadEmail_ExplainsAndCreatesNothing()
     {
         var (usageCode, _, usage) = await RunAsync(null, "init", "--tenant", "No Email");
