@@ -13,6 +13,11 @@ internal sealed partial class AuditSealer(IServiceProvider services, ILogger<Aud
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan Gather = TimeSpan.FromMilliseconds(50);
 
+    // An entry is sealed within about a second of its commit. One still unsealed after this long was unsealed by someone
+    // with write access (or outlived a crash between commit and seal): a node that has just started, and so has not seen
+    // the chain's head before, must not seal it into the chain; `audit verify` reports it instead.
+    private static readonly SealAuditRequest Recent = new(TimeSpan.FromMinutes(10));
+
     private HashSet<SealRefusal> _reported = [];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -22,7 +27,7 @@ internal sealed partial class AuditSealer(IServiceProvider services, ILogger<Aud
             var wake = AuditSealSignal.Next;
             try
             {
-                var result = await TenantScopes.RunAsSystemAsync<SealAuditEntries, SealAuditResult>(services, h => h.HandleAsync(SealAuditRequest.Everything, stoppingToken));
+                var result = await TenantScopes.RunAsSystemAsync<SealAuditEntries, SealAuditResult>(services, h => h.HandleAsync(Recent, stoppingToken));
                 Report(result.Refused);
 
                 await wake.WaitAsync(Poll, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
