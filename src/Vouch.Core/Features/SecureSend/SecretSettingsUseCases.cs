@@ -109,9 +109,9 @@ public sealed class UpdateSecretSettings(VouchDbContext db, Caller caller, Audit
         settings.TicketNotesInternal = input.TicketNotesInternal ?? settings.TicketNotesInternal;
         settings.HeaderText = Text(input.HeaderText, settings.HeaderText, "headerText", errors);
         settings.MessageOnReveal = Text(input.MessageOnReveal, settings.MessageOnReveal, "messageOnReveal", errors);
-        settings.SmsTemplate = Template(input.SmsTemplate, settings.SmsTemplate, "smsTemplate", mustKeepLink: true, errors);
-        settings.EmailSubjectTemplate = Template(input.EmailSubjectTemplate, settings.EmailSubjectTemplate, "emailSubjectTemplate", mustKeepLink: false, errors);
-        settings.EmailTextTemplate = Template(input.EmailTextTemplate, settings.EmailTextTemplate, "emailTextTemplate", mustKeepLink: true, errors);
+        settings.SmsTemplate = await TemplateAsync(input.SmsTemplate, settings.SmsTemplate, "smsTemplate", TemplateMedium.Sms, mustKeepLink: true, errors);
+        settings.EmailSubjectTemplate = await TemplateAsync(input.EmailSubjectTemplate, settings.EmailSubjectTemplate, "emailSubjectTemplate", TemplateMedium.EmailSubject, mustKeepLink: false, errors);
+        settings.EmailTextTemplate = await TemplateAsync(input.EmailTextTemplate, settings.EmailTextTemplate, "emailTextTemplate", TemplateMedium.EmailText, mustKeepLink: true, errors);
         if (errors.Any)
         {
             return errors.ToFailure();
@@ -159,7 +159,7 @@ public sealed class UpdateSecretSettings(VouchDbContext db, Caller caller, Audit
         return text.Length == 0 ? null : text;
     }
 
-    private static string? Template(string? given, string? current, string field, bool mustKeepLink, FieldErrors errors)
+    private static async Task<string?> TemplateAsync(string? given, string? current, string field, TemplateMedium medium, bool mustKeepLink, FieldErrors errors)
     {
         if (given is null)
         {
@@ -171,7 +171,7 @@ public sealed class UpdateSecretSettings(VouchDbContext db, Caller caller, Audit
             return null;
         }
 
-        if (VerificationTemplates.Problem(given, mustKeepCode: false, mustKeepLink, html: false) is { } problem)
+        if (await VerificationTemplates.ProblemAsync(given, medium, mustKeepCode: false, mustKeepLink, CreateSecret.MaxLifetimeMinutes) is { } problem)
         {
             errors.Add(field, problem);
             return current;

@@ -84,14 +84,14 @@ public sealed partial class UpdateVerificationSettings(VouchDbContext db, Caller
             var current = settings.Templates;
             settings.Templates = new MessageTemplates
             {
-                SmsCode = Template(t.SmsCode, current.SmsCode, "templates.smsCode", code: true, link: false, html: false, errors),
-                SmsLink = Template(t.SmsLink, current.SmsLink, "templates.smsLink", code: false, link: true, html: false, errors),
-                EmailCodeSubject = Template(t.EmailCodeSubject, current.EmailCodeSubject, "templates.emailCodeSubject", code: false, link: false, html: false, errors),
-                EmailCodeText = Template(t.EmailCodeText, current.EmailCodeText, "templates.emailCodeText", code: true, link: false, html: false, errors),
-                EmailCodeHtml = Template(t.EmailCodeHtml, current.EmailCodeHtml, "templates.emailCodeHtml", code: true, link: false, html: true, errors),
-                EmailLinkSubject = Template(t.EmailLinkSubject, current.EmailLinkSubject, "templates.emailLinkSubject", code: false, link: false, html: false, errors),
-                EmailLinkText = Template(t.EmailLinkText, current.EmailLinkText, "templates.emailLinkText", code: false, link: true, html: false, errors),
-                EmailLinkHtml = Template(t.EmailLinkHtml, current.EmailLinkHtml, "templates.emailLinkHtml", code: false, link: true, html: true, errors),
+                SmsCode = await TemplateAsync(t.SmsCode, current.SmsCode, "templates.smsCode", TemplateMedium.Sms, code: true, link: false, errors),
+                SmsLink = await TemplateAsync(t.SmsLink, current.SmsLink, "templates.smsLink", TemplateMedium.Sms, code: false, link: true, errors),
+                EmailCodeSubject = await TemplateAsync(t.EmailCodeSubject, current.EmailCodeSubject, "templates.emailCodeSubject", TemplateMedium.EmailSubject, code: false, link: false, errors),
+                EmailCodeText = await TemplateAsync(t.EmailCodeText, current.EmailCodeText, "templates.emailCodeText", TemplateMedium.EmailText, code: true, link: false, errors),
+                EmailCodeHtml = await TemplateAsync(t.EmailCodeHtml, current.EmailCodeHtml, "templates.emailCodeHtml", TemplateMedium.EmailHtml, code: true, link: false, errors),
+                EmailLinkSubject = await TemplateAsync(t.EmailLinkSubject, current.EmailLinkSubject, "templates.emailLinkSubject", TemplateMedium.EmailSubject, code: false, link: false, errors),
+                EmailLinkText = await TemplateAsync(t.EmailLinkText, current.EmailLinkText, "templates.emailLinkText", TemplateMedium.EmailText, code: false, link: true, errors),
+                EmailLinkHtml = await TemplateAsync(t.EmailLinkHtml, current.EmailLinkHtml, "templates.emailLinkHtml", TemplateMedium.EmailHtml, code: false, link: true, errors),
             };
         }
 
@@ -140,7 +140,7 @@ public sealed partial class UpdateVerificationSettings(VouchDbContext db, Caller
         return given ?? current;
     }
 
-    private static string? Template(string? given, string? current, string field, bool code, bool link, bool html, FieldErrors errors)
+    private static async Task<string?> TemplateAsync(string? given, string? current, string field, TemplateMedium medium, bool code, bool link, FieldErrors errors)
     {
         if (given is null)
         {
@@ -152,7 +152,7 @@ public sealed partial class UpdateVerificationSettings(VouchDbContext db, Caller
             return null;
         }
 
-        if (VerificationTemplates.Problem(given, code, link, html) is { } problem)
+        if (await VerificationTemplates.ProblemAsync(given, medium, code, link, VerificationSettings.MaxLifetimeMinutes) is { } problem)
         {
             errors.Add(field, problem);
             return current;
