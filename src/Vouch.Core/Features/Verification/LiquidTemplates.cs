@@ -20,7 +20,8 @@ public sealed record RenderedTemplate(string? Text, string? Failure);
 /// <summary>
 /// The one way a tenant's Liquid template is parsed and rendered. A template is text a tenant controls and renders
 /// with values a contact controls, so every render is bounded whatever the input: <c>include</c> and <c>render</c>
-/// are refused (there are no files to include); at most <see cref="MaxSteps"/> statements run, nested at most
+/// are refused (there are no files to include); nesting is limited before parsing, as Fluid's parser and evaluator
+/// recurse and running out of stack ends the whole process; at most <see cref="MaxSteps"/> statements run, nested at most
 /// <see cref="MaxRecursion"/> deep; a range covers at most <see cref="MaxRangeLength"/> numbers; no filter, capture
 /// or output may grow longer than the medium allows; and all the text filters and writes handle together is at most
 /// <see cref="MaxWork"/> characters. Without these a loop that doubles a string with <c>append</c> allocates
@@ -106,6 +107,11 @@ public static class LiquidTemplates
         if (template.Length > MaxTemplateLength)
         {
             return (null, $"must be at most {MaxTemplateLength:N0} characters");
+        }
+
+        if (TemplateGuard.ShapeProblem(template) is { } shape)
+        {
+            return (null, shape);
         }
 
         if (!Parser.TryParse(template, out var parsed, out var error))

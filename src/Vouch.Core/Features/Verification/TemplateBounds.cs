@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
+using System.Text.RegularExpressions;
 using Fluid;
 using Fluid.Ast;
 using Fluid.Values;
@@ -159,9 +160,54 @@ internal sealed class BoundedWriter(TemplateBudget budget, int maxLength, string
 /// Refuses what a message template has no use for and bounds what Fluid would otherwise leave unbounded: a range is
 /// built whole before a loop runs (a billion numbers in one step), and a capture collects its text without a limit.
 /// </summary>
-internal sealed class TemplateGuard : AstRewriter
+internal sealed partial class TemplateGuard : AstRewriter
 {
+    public const int MaxNesting = 20;
+    public const int MaxChain = 50;
+
+    private static readonly HashSet<string> Blocks = new(StringComparer.Ordinal) { "if", "unless", "case", "for", "tablerow", "capture", "comment", "raw", "ifchanged" };
+
     public string? Problem { get; private set; }
+
+    /// <summary>
+    /// Refuses, before Fluid reads it, a template nested deeper than its parser and evaluator can follow without
+    /// running out of stack (which would end the process, not throw): at most <see cref="MaxNesting"/> blocks or
+    /// brackets deep and <see cref="MaxChain"/> filters or <c>and</c>/<c>or</c> in one tag. Counted on the text,
+    /// so a string in a tag counts too; a message template never comes near.
+    /// </summary>
+    public static string? ShapeProblem(string template)
+    {
+        var blocks = 0;
+        foreach (Match tag in Tags().Matches(template))
+        {
+            var text = tag.Value;
+            if (TagName().Match(text) is { Success: true } name)
+            {
+                blocks += Blocks.Contains(name.Groups[1].Value) ? 1 : name.Groups[1].Value.StartsWith("end", StringComparison.Ordinal) ? -1 : 0;
+                if (blocks > MaxNesting)
+                {
+                    return $"nests blocks more than {MaxNesting} deep";
+                }
+            }
+
+            if (text.Count(c => c == '|') + Operators().Count(text) > MaxChain)
+            {
+                return $"chains more than {MaxChain} filters or conditions in one tag";
+            }
+
+            var depth = 0;
+            foreach (var c in text)
+            {
+                depth += c is '[' or '(' ? 1 : c is ']' or ')' ? -1 : 0;
+                if (depth > MaxNesting)
+                {
+                    return $"nests brackets more than {MaxNesting} deep";
+                }
+            }
+        }
+
+        return null;
+    }
 
     protected override Statement VisitIncludeStatement(IncludeStatement includeStatement)
     {
@@ -217,4 +263,14 @@ internal sealed class TemplateGuard : AstRewriter
             return completion;
         }
     }
+
+    // A tag runs to its end, or to the end of the text when it is never closed (the parser still descends into it).
+    [GeneratedRegex(@"\{[{%].*?(?:[}%]\}|\z)", RegexOptions.Singleline)]
+    private static partial Regex Tags();
+
+    [GeneratedRegex(@"^\{%-?\s*(\w+)")]
+    private static partial Regex TagName();
+
+    [GeneratedRegex(@"\b(?:and|or)\b")]
+    private static partial Regex Operators();
 }

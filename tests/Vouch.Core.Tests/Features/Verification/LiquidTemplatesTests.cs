@@ -39,6 +39,24 @@ public sealed class LiquidTemplatesTests
         Assert.True(GC.GetAllocatedBytesForCurrentThread() - allocated < 20_000_000, "the check allocated more than 20 MB");
     }
 
+    [Theory]
+    [InlineData("{%if 1%}", "{%endif%}", 580, "nests blocks more than 20 deep")]
+    [InlineData("{% capture a %}", "{% endcapture %}", 300, "nests blocks more than 20 deep")]
+    [InlineData("{{ code", "|a", 4_990, "chains more than 50 filters or conditions in one tag")]
+    [InlineData("{% if code", " or a", 1_990, "chains more than 50 filters or conditions in one tag")]
+    [InlineData("{{ a", "[a", 2_500, "nests brackets more than 20 deep")]
+    public async Task ProblemAsync_NestingDeeperThanTheParserCanFollow_IsRefusedBeforeParsing(string start, string repeated, int times, string expected)
+    {
+        // Before the bound, each of these ran the parser or the evaluator out of stack, which ends the process.
+        var template = start.StartsWith("{%if", StringComparison.Ordinal) || start.StartsWith("{% capture", StringComparison.Ordinal)
+            ? string.Concat(Enumerable.Repeat(start, times)) + "{{ code }}" + string.Concat(Enumerable.Repeat(repeated, times))
+            : start + string.Concat(Enumerable.Repeat(repeated, times)) + (start.StartsWith("{%", StringComparison.Ordinal) ? " %}x{% endif %}" : " }}");
+
+        var problem = await VerificationTemplates.ProblemAsync(template, TemplateMedium.EmailText, mustKeepCode: false, mustKeepLink: false, MaxLifetime);
+
+        Assert.Equal(expected, problem);
+    }
+
     [Fact]
     public async Task ProblemAsync_ManyPassesOverALongValue_IsRefusedForItsWork()
     {
