@@ -87,7 +87,8 @@ public static class VerificationTemplates
                 return rendered.Text!;
             }
 
-            fallbacks.Add(new TemplateFallback(field, failure));
+            // A parse error quotes the template's line, which may be long; the audit detail has room for 4,000 characters.
+            fallbacks.Add(new TemplateFallback(field, failure.Length <= MaxReasonLength ? failure : failure[..MaxReasonLength] + "…"));
         }
 
         return await LiquidTemplates.RenderAsync(builtIn, medium, values) is { Text: { } text }
@@ -138,6 +139,8 @@ public static class VerificationTemplates
     }
 
     public const string FallbackAction = "template.fallback";
+
+    private const int MaxReasonLength = 500;
 
     // Ordinary values, then the longest the model allows (a first name of 100 characters, a tenant name of 200, the
     // longest lifetime), so a template whose cost grows with a value is refused now rather than failing at send time.
