@@ -77,9 +77,9 @@ public static class LiquidTemplates
             // Fluid reports both of its bounds with this one message.
             return new RenderedTemplate(null, $"runs more than {MaxSteps:N0} steps or nests more than {MaxRecursion} deep");
         }
-        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or ArithmeticException or NotSupportedException
-            or InvalidCastException or IndexOutOfRangeException or KeyNotFoundException or IOException)
+        catch (Exception e)
         {
+            // Anything else a filter or tag throws: a tenant's template must never fail a send or a save with a 500.
             // The type only: a filter's message may quote the value it choked on, and values carry codes and links.
             return new RenderedTemplate(null, "cannot be rendered (" + e.GetType().Name + ")");
         }

@@ -62,6 +62,9 @@ internal sealed class TemplateBudget(int maxLength)
         return output;
     };
 
+    /// <summary>Spends a value's length: reading it costs as much as walking it.</summary>
+    public void Charge(FluidValue value) => Spend(1 + Size(value));
+
     /// <summary>A value's length in characters (an array's: its elements' plus one each), counted no further than the bound.</summary>
     private long Size(FluidValue value)
     {
@@ -153,6 +156,31 @@ internal sealed class BoundedWriter(TemplateBudget budget, int maxLength, string
         _text.Append(buffer);
     }
 
+    // The base class would run each asynchronous write on the thread pool; these are in memory.
+    public override Task WriteAsync(char value)
+    {
+        Write(value);
+        return Task.CompletedTask;
+    }
+
+    public override Task WriteAsync(string? value)
+    {
+        Write(value);
+        return Task.CompletedTask;
+    }
+
+    public override Task WriteAsync(char[] buffer, int index, int count)
+    {
+        Write(buffer, index, count);
+        return Task.CompletedTask;
+    }
+
+    public override Task WriteAsync(ReadOnlyMemory<char> buffer, CancellationToken cancellationToken = default)
+    {
+        Write(buffer.Span);
+        return Task.CompletedTask;
+    }
+
     public override string ToString() => _text.ToString();
 }
 
@@ -221,6 +249,18 @@ internal sealed partial class TemplateGuard : AstRewriter
         return renderStatement;
     }
 
+    // It renders its body into a buffer of its own, outside the bounded writer; a message has no use for it.
+    protected override Statement VisitIfChangedStatement(IfChangedStatement ifChangedStatement)
+    {
+        Problem ??= "uses {% ifchanged %}, which message templates do not support";
+        return ifChangedStatement;
+    }
+
+    // Every read of a value is charged its length, so comparisons (contains, ==, case) that walk a long value in a loop
+    // spend the budget as filters do.
+    protected override Expression VisitMemberExpression(MemberExpression memberExpression) =>
+        new ChargedRead(base.VisitMemberExpression(memberExpression));
+
     protected override Expression VisitRangeExpression(RangeExpression rangeExpression) =>
         new BoundedRange((RangeExpression)base.VisitRangeExpression(rangeExpression));
 
@@ -233,12 +273,22 @@ internal sealed partial class TemplateGuard : AstRewriter
         {
             var from = (await range.From.EvaluateAsync(context)).ToNumberValue();
             var to = (await range.To.EvaluateAsync(context)).ToNumberValue();
-            if (to - from >= LiquidTemplates.MaxRangeLength)
+            if (Math.Abs(to - from) >= LiquidTemplates.MaxRangeLength)
             {
                 throw new TemplateLimitException($"has a range of more than {LiquidTemplates.MaxRangeLength:N0} numbers");
             }
 
             return await range.EvaluateAsync(context);
+        }
+    }
+
+    private sealed class ChargedRead(Expression read) : Expression
+    {
+        public override async ValueTask<FluidValue> EvaluateAsync(TemplateContext context)
+        {
+            var value = await read.EvaluateAsync(context);
+            TemplateBudget.Of(context).Charge(value);
+            return value;
         }
     }
 

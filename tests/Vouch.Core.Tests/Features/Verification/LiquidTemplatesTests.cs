@@ -23,11 +23,15 @@ public sealed class LiquidTemplatesTests
     [InlineData("{% for i in (1..800) %}{{ code }} {% endfor %}", "makes the SMS longer than 1,600 characters")]
     [InlineData("{% for i in (1..1000000000) %}{% endfor %}{{ code }}", "has a range of more than 10,000 numbers")]
     [InlineData("{% assign r = (1..100000000) | join: ',' %}{{ code }}", "has a range of more than 10,000 numbers")]
+    [InlineData("{% for i in (2000000000..-2000000000) %}{% endfor %}{{ code }}", "has a range of more than 10,000 numbers")]
+    [InlineData("{% assign s = code %}{% for i in (1..8) %}{% assign s = s | append: s %}{% endfor %}"
+        + "{% for i in (1..3000) %}{% if s contains 'zz' %}{% endif %}{% endfor %}{{ code }}", "handles more than 2,000,000 characters of text")]
     [InlineData("{% for i in (1..1000) %}{% for j in (1..1000) %}{% endfor %}{% endfor %}{{ code }}", "runs more than 10,000 steps")]
     [InlineData("{% assign s = 'aaaaaaaaaa' %}{% for i in (1..7) %}{% assign s = s | append: s %}{% endfor %}{% assign t = s | replace: 'a', s %}{{ code }}",
         "makes a value longer than 1,600 characters (filter replace)")]
     [InlineData("{% include 'other' %}{{ code }}", "uses {% include %}")]
     [InlineData("{% render 'other' %}{{ code }}", "uses {% render %}")]
+    [InlineData("{% ifchanged %}{% for i in (1..9000) %}{{ code }}{% endfor %}{% endifchanged %}{{ code }}", "uses {% ifchanged %}")]
     public async Task ProblemAsync_TemplateOverABound_IsRefusedWithoutAllocatingMuch(string template, string expected)
     {
         var allocated = GC.GetAllocatedBytesForCurrentThread();
