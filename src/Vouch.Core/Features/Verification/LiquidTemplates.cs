@@ -23,7 +23,7 @@ public sealed record RenderedTemplate(string? Text, string? Failure);
 /// are refused (there are no files to include); nesting is limited before parsing, as Fluid's parser and evaluator
 /// recurse and running out of stack ends the whole process; at most <see cref="MaxSteps"/> statements run, nested at most
 /// <see cref="MaxRecursion"/> deep; a range covers at most <see cref="MaxRangeLength"/> numbers; no filter, capture
-/// or output may grow longer than the medium allows; and all the text filters and writes handle together is at most
+/// or output may grow longer than the medium allows; and all the text read, filtered and written together is at most
 /// <see cref="MaxWork"/> characters. Without these a loop that doubles a string with <c>append</c> allocates
 /// gigabytes before anything is written. The bounds count work rather than time, so a template that passes the save
 /// check with the same values renders the same way at send time, on any machine and under any load.

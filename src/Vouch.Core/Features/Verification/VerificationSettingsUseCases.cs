@@ -82,16 +82,18 @@ public sealed partial class UpdateVerificationSettings(VouchDbContext db, Caller
         if (input.Templates is { } t)
         {
             var current = settings.Templates;
+            Task<string?> Change(string? given, string? now, string field, TemplateMedium medium, bool code, bool link) =>
+                VerificationTemplates.ChangeAsync(given, now, field, medium, code, link, VerificationSettings.MaxLifetimeMinutes, errors);
             settings.Templates = new MessageTemplates
             {
-                SmsCode = await TemplateAsync(t.SmsCode, current.SmsCode, "templates.smsCode", TemplateMedium.Sms, code: true, link: false, errors),
-                SmsLink = await TemplateAsync(t.SmsLink, current.SmsLink, "templates.smsLink", TemplateMedium.Sms, code: false, link: true, errors),
-                EmailCodeSubject = await TemplateAsync(t.EmailCodeSubject, current.EmailCodeSubject, "templates.emailCodeSubject", TemplateMedium.EmailSubject, code: false, link: false, errors),
-                EmailCodeText = await TemplateAsync(t.EmailCodeText, current.EmailCodeText, "templates.emailCodeText", TemplateMedium.EmailText, code: true, link: false, errors),
-                EmailCodeHtml = await TemplateAsync(t.EmailCodeHtml, current.EmailCodeHtml, "templates.emailCodeHtml", TemplateMedium.EmailHtml, code: true, link: false, errors),
-                EmailLinkSubject = await TemplateAsync(t.EmailLinkSubject, current.EmailLinkSubject, "templates.emailLinkSubject", TemplateMedium.EmailSubject, code: false, link: false, errors),
-                EmailLinkText = await TemplateAsync(t.EmailLinkText, current.EmailLinkText, "templates.emailLinkText", TemplateMedium.EmailText, code: false, link: true, errors),
-                EmailLinkHtml = await TemplateAsync(t.EmailLinkHtml, current.EmailLinkHtml, "templates.emailLinkHtml", TemplateMedium.EmailHtml, code: false, link: true, errors),
+                SmsCode = await Change(t.SmsCode, current.SmsCode, "templates.smsCode", TemplateMedium.Sms, code: true, link: false),
+                SmsLink = await Change(t.SmsLink, current.SmsLink, "templates.smsLink", TemplateMedium.Sms, code: false, link: true),
+                EmailCodeSubject = await Change(t.EmailCodeSubject, current.EmailCodeSubject, "templates.emailCodeSubject", TemplateMedium.EmailSubject, code: false, link: false),
+                EmailCodeText = await Change(t.EmailCodeText, current.EmailCodeText, "templates.emailCodeText", TemplateMedium.EmailText, code: true, link: false),
+                EmailCodeHtml = await Change(t.EmailCodeHtml, current.EmailCodeHtml, "templates.emailCodeHtml", TemplateMedium.EmailHtml, code: true, link: false),
+                EmailLinkSubject = await Change(t.EmailLinkSubject, current.EmailLinkSubject, "templates.emailLinkSubject", TemplateMedium.EmailSubject, code: false, link: false),
+                EmailLinkText = await Change(t.EmailLinkText, current.EmailLinkText, "templates.emailLinkText", TemplateMedium.EmailText, code: false, link: true),
+                EmailLinkHtml = await Change(t.EmailLinkHtml, current.EmailLinkHtml, "templates.emailLinkHtml", TemplateMedium.EmailHtml, code: false, link: true),
             };
         }
 
@@ -138,27 +140,6 @@ public sealed partial class UpdateVerificationSettings(VouchDbContext db, Caller
         }
 
         return given ?? current;
-    }
-
-    private static async Task<string?> TemplateAsync(string? given, string? current, string field, TemplateMedium medium, bool code, bool link, FieldErrors errors)
-    {
-        if (given is null)
-        {
-            return current;
-        }
-
-        if (given.Trim().Length == 0)
-        {
-            return null;
-        }
-
-        if (await VerificationTemplates.ProblemAsync(given, medium, code, link, VerificationSettings.MaxLifetimeMinutes) is { } problem)
-        {
-            errors.Add(field, problem);
-            return current;
-        }
-
-        return given;
     }
 
     [GeneratedRegex("^#[0-9a-fA-F]{6}$")]

@@ -129,6 +129,32 @@ public static class VerificationTemplates
         return null;
     }
 
+    /// <summary>
+    /// A template field of a settings change: null keeps <paramref name="current"/>, an empty text restores the built-in
+    /// template (null), and a template with a problem is refused into <paramref name="errors"/> under its field.
+    /// </summary>
+    public static async Task<string?> ChangeAsync(string? given, string? current, string field, TemplateMedium medium, bool mustKeepCode, bool mustKeepLink,
+        int maxExpiresInMinutes, FieldErrors errors)
+    {
+        if (given is null)
+        {
+            return current;
+        }
+
+        if (given.Trim().Length == 0)
+        {
+            return null;
+        }
+
+        if (await ProblemAsync(given, medium, mustKeepCode, mustKeepLink, maxExpiresInMinutes) is { } problem)
+        {
+            errors.Add(field, problem);
+            return current;
+        }
+
+        return given;
+    }
+
     /// <summary>Audits each fallback of one message, naming the template and why, never a value.</summary>
     public static void Audit(AuditLog audit, IEnumerable<TemplateFallback> fallbacks, string settings, string message)
     {
