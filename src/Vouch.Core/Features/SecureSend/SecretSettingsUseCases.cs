@@ -109,9 +109,11 @@ public sealed class UpdateSecretSettings(VouchDbContext db, Caller caller, Audit
         settings.TicketNotesInternal = input.TicketNotesInternal ?? settings.TicketNotesInternal;
         settings.HeaderText = Text(input.HeaderText, settings.HeaderText, "headerText", errors);
         settings.MessageOnReveal = Text(input.MessageOnReveal, settings.MessageOnReveal, "messageOnReveal", errors);
-        settings.SmsTemplate = Template(input.SmsTemplate, settings.SmsTemplate, "smsTemplate", mustKeepLink: true, errors);
-        settings.EmailSubjectTemplate = Template(input.EmailSubjectTemplate, settings.EmailSubjectTemplate, "emailSubjectTemplate", mustKeepLink: false, errors);
-        settings.EmailTextTemplate = Template(input.EmailTextTemplate, settings.EmailTextTemplate, "emailTextTemplate", mustKeepLink: true, errors);
+        Task<string?> Change(string? given, string? current, string field, TemplateMedium medium, bool mustKeepLink) =>
+            VerificationTemplates.ChangeAsync(given, current, field, medium, mustKeepCode: false, mustKeepLink, CreateSecret.MaxLifetimeMinutes, errors);
+        settings.SmsTemplate = await Change(input.SmsTemplate, settings.SmsTemplate, "smsTemplate", TemplateMedium.Sms, mustKeepLink: true);
+        settings.EmailSubjectTemplate = await Change(input.EmailSubjectTemplate, settings.EmailSubjectTemplate, "emailSubjectTemplate", TemplateMedium.EmailSubject, mustKeepLink: false);
+        settings.EmailTextTemplate = await Change(input.EmailTextTemplate, settings.EmailTextTemplate, "emailTextTemplate", TemplateMedium.EmailText, mustKeepLink: true);
         if (errors.Any)
         {
             return errors.ToFailure();
@@ -157,26 +159,5 @@ public sealed class UpdateSecretSettings(VouchDbContext db, Caller caller, Audit
         }
 
         return text.Length == 0 ? null : text;
-    }
-
-    private static string? Template(string? given, string? current, string field, bool mustKeepLink, FieldErrors errors)
-    {
-        if (given is null)
-        {
-            return current;
-        }
-
-        if (given.Trim().Length == 0)
-        {
-            return null;
-        }
-
-        if (VerificationTemplates.Problem(given, mustKeepCode: false, mustKeepLink, html: false) is { } problem)
-        {
-            errors.Add(field, problem);
-            return current;
-        }
-
-        return given;
     }
 }

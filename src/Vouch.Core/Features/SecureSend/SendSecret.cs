@@ -216,17 +216,22 @@ public sealed class DeliverSecret(
         TenantProfile profile, CancellationToken ct)
     {
         var values = new TemplateValues(null, link, (int)Math.Round((secret.ExpiresAt - secret.CreatedAt).TotalMinutes), contact.FirstName, profile.MspName);
+        var fallbacks = new List<TemplateFallback>();
         if (delivery == SecretDelivery.Sms)
         {
-            queue.Enqueue(contact.TenantId, null, new SmsMessage(destination, VerificationTemplates.Text(settings.SmsTemplate ?? DefaultSmsTemplate, values)), profile.Delivery);
+            queue.Enqueue(contact.TenantId, null,
+                new SmsMessage(destination, await VerificationTemplates.MessageAsync(settings.SmsTemplate, DefaultSmsTemplate, "smsTemplate", TemplateMedium.Sms, values, fallbacks)),
+                profile.Delivery);
         }
         else
         {
-            var subject = VerificationTemplates.Text(settings.EmailSubjectTemplate ?? DefaultEmailSubjectTemplate, values).ReplaceLineEndings(" ").Trim();
-            queue.Enqueue(contact.TenantId, null, new EmailMessage(destination, subject, VerificationTemplates.Text(settings.EmailTextTemplate ?? DefaultEmailTextTemplate, values), null),
-                profile.Delivery);
+            var subject = await VerificationTemplates.MessageAsync(settings.EmailSubjectTemplate, DefaultEmailSubjectTemplate, "emailSubjectTemplate", TemplateMedium.EmailSubject, values,
+                fallbacks, carriesSecret: false);
+            var text = await VerificationTemplates.MessageAsync(settings.EmailTextTemplate, DefaultEmailTextTemplate, "emailTextTemplate", TemplateMedium.EmailText, values, fallbacks);
+            queue.Enqueue(contact.TenantId, null, new EmailMessage(destination, VerificationTemplates.Subject(subject), text, null), profile.Delivery);
         }
 
+        VerificationTemplates.Audit(audit, fallbacks, "secret_settings", $"secret {secret.Id}");
         var sentTo = VerificationMasking.Mask(destination);
         var how = $"by {(delivery == SecretDelivery.Sms ? "SMS" : "e-mail")} to {sentTo}";
         audit.Record("secret.sent", "secret", secret.Id.ToString(), how);

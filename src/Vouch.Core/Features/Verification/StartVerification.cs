@@ -146,14 +146,17 @@ public sealed class StartVerification(
         db.Verifications.Add(verification);
 
         var values = new TemplateValues(code, link, settings.LifetimeMinutes, contact.FirstName, profile.MspName);
+        var fallbacks = new List<TemplateFallback>();
         if (channel.UsesSms())
         {
-            queue.Enqueue(tenantId, id, VerificationTemplates.Sms(channel, settings.Templates, destination!, values), profile.Delivery);
+            queue.Enqueue(tenantId, id, await VerificationTemplates.SmsAsync(channel, settings.Templates, destination!, values, fallbacks), profile.Delivery);
         }
         else
         {
-            queue.Enqueue(tenantId, id, VerificationTemplates.Email(channel, settings.Templates, settings.Branding, destination!, values), profile.Delivery);
+            queue.Enqueue(tenantId, id, await VerificationTemplates.EmailAsync(channel, settings.Templates, settings.Branding, destination!, values, fallbacks), profile.Delivery);
         }
+
+        VerificationTemplates.Audit(audit, fallbacks, "verification_settings", $"verification {id}");
 
         audit.Record("verification.sent", "verification", id.ToString(),
             $"{channel.Name()} to {verification.DestinationMasked} for contact {contact.Id}" + (ticket is null ? "" : $", ticket {ticket}") + (note is null ? "" : $", note: {note}"));

@@ -82,16 +82,18 @@ public sealed partial class UpdateVerificationSettings(VouchDbContext db, Caller
         if (input.Templates is { } t)
         {
             var current = settings.Templates;
+            Task<string?> Change(string? given, string? now, string field, TemplateMedium medium, bool code, bool link) =>
+                VerificationTemplates.ChangeAsync(given, now, field, medium, code, link, VerificationSettings.MaxLifetimeMinutes, errors);
             settings.Templates = new MessageTemplates
             {
-                SmsCode = Template(t.SmsCode, current.SmsCode, "templates.smsCode", code: true, link: false, html: false, errors),
-                SmsLink = Template(t.SmsLink, current.SmsLink, "templates.smsLink", code: false, link: true, html: false, errors),
-                EmailCodeSubject = Template(t.EmailCodeSubject, current.EmailCodeSubject, "templates.emailCodeSubject", code: false, link: false, html: false, errors),
-                EmailCodeText = Template(t.EmailCodeText, current.EmailCodeText, "templates.emailCodeText", code: true, link: false, html: false, errors),
-                EmailCodeHtml = Template(t.EmailCodeHtml, current.EmailCodeHtml, "templates.emailCodeHtml", code: true, link: false, html: true, errors),
-                EmailLinkSubject = Template(t.EmailLinkSubject, current.EmailLinkSubject, "templates.emailLinkSubject", code: false, link: false, html: false, errors),
-                EmailLinkText = Template(t.EmailLinkText, current.EmailLinkText, "templates.emailLinkText", code: false, link: true, html: false, errors),
-                EmailLinkHtml = Template(t.EmailLinkHtml, current.EmailLinkHtml, "templates.emailLinkHtml", code: false, link: true, html: true, errors),
+                SmsCode = await Change(t.SmsCode, current.SmsCode, "templates.smsCode", TemplateMedium.Sms, code: true, link: false),
+                SmsLink = await Change(t.SmsLink, current.SmsLink, "templates.smsLink", TemplateMedium.Sms, code: false, link: true),
+                EmailCodeSubject = await Change(t.EmailCodeSubject, current.EmailCodeSubject, "templates.emailCodeSubject", TemplateMedium.EmailSubject, code: false, link: false),
+                EmailCodeText = await Change(t.EmailCodeText, current.EmailCodeText, "templates.emailCodeText", TemplateMedium.EmailText, code: true, link: false),
+                EmailCodeHtml = await Change(t.EmailCodeHtml, current.EmailCodeHtml, "templates.emailCodeHtml", TemplateMedium.EmailHtml, code: true, link: false),
+                EmailLinkSubject = await Change(t.EmailLinkSubject, current.EmailLinkSubject, "templates.emailLinkSubject", TemplateMedium.EmailSubject, code: false, link: false),
+                EmailLinkText = await Change(t.EmailLinkText, current.EmailLinkText, "templates.emailLinkText", TemplateMedium.EmailText, code: false, link: true),
+                EmailLinkHtml = await Change(t.EmailLinkHtml, current.EmailLinkHtml, "templates.emailLinkHtml", TemplateMedium.EmailHtml, code: false, link: true),
             };
         }
 
@@ -138,27 +140,6 @@ public sealed partial class UpdateVerificationSettings(VouchDbContext db, Caller
         }
 
         return given ?? current;
-    }
-
-    private static string? Template(string? given, string? current, string field, bool code, bool link, bool html, FieldErrors errors)
-    {
-        if (given is null)
-        {
-            return current;
-        }
-
-        if (given.Trim().Length == 0)
-        {
-            return null;
-        }
-
-        if (VerificationTemplates.Problem(given, code, link, html) is { } problem)
-        {
-            errors.Add(field, problem);
-            return current;
-        }
-
-        return given;
     }
 
     [GeneratedRegex("^#[0-9a-fA-F]{6}$")]

@@ -1,8 +1,7 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Text.Encodings.Web;
-using Fluid;
+using Vouch.Core.Features.Audit;
 using Vouch.Core.Ports;
 
 namespace Vouch.Core.Features.Verification;
@@ -10,9 +9,12 @@ namespace Vouch.Core.Features.Verification;
 /// <summary>The values a verification message template may use.</summary>
 public sealed record TemplateValues(string? Code, string? Link, int ExpiresInMinutes, string ContactFirstName, string MspName);
 
+/// <summary>A tenant's template that failed for one message (the field as the settings name it, and why); the built-in one was sent.</summary>
+public sealed record TemplateFallback(string Field, string Reason);
+
 /// <summary>
-/// Renders the tenant's Liquid templates (Fluid: sandboxed, no file or member access beyond the values given) into the
-/// message a provider sends. HTML bodies escape every value; texts and SMS do not, as nothing interprets them.
+/// Renders the tenant's Liquid templates (through <see cref="LiquidTemplates"/>: sandboxed and bounded) into the message a
+/// provider sends. HTML bodies escape every value; texts and SMS do not, as nothing interprets them.
 /// </summary>
 public static class VerificationTemplates
 {
@@ -42,86 +44,140 @@ public static class VerificationTemplates
     private const string CodeSentinel = "731904";
     private const string LinkSentinel = "https://vouch.invalid/v/SENTINELtoken";
 
-    private static readonly FluidParser Parser = new();
-    private static readonly ConcurrentDictionary<string, IFluidTemplate> Parsed = new(StringComparer.Ordinal);
-    private static readonly TemplateOptions Options = new() { MaxSteps = 10_000, MaxRecursion = 10 };
+    public static async Task<SmsMessage> SmsAsync(VerificationChannel channel, MessageTemplates templates, string to, TemplateValues values,
+        ICollection<TemplateFallback> fallbacks) =>
+        channel == VerificationChannel.SmsCode
+            ? new(to, await MessageAsync(templates.SmsCode, DefaultSmsCode, "templates.smsCode", TemplateMedium.Sms, values, fallbacks))
+            : new(to, await MessageAsync(templates.SmsLink, DefaultSmsLink, "templates.smsLink", TemplateMedium.Sms, values, fallbacks));
 
-    public static SmsMessage Sms(VerificationChannel channel, MessageTemplates templates, string to, TemplateValues values) =>
-        new(to, Render(channel == VerificationChannel.SmsCode ? templates.SmsCode ?? DefaultSmsCode : templates.SmsLink ?? DefaultSmsLink, values, NullEncoder.Default));
-
-    public static EmailMessage Email(VerificationChannel channel, MessageTemplates templates, Branding branding, string to, TemplateValues values)
+    public static async Task<EmailMessage> EmailAsync(VerificationChannel channel, MessageTemplates templates, Branding branding, string to, TemplateValues values,
+        ICollection<TemplateFallback> fallbacks)
     {
-        var (subject, text, html) = channel == VerificationChannel.EmailCode
-            ? (templates.EmailCodeSubject ?? DefaultEmailCodeSubject, templates.EmailCodeText ?? DefaultEmailCodeText, templates.EmailCodeHtml ?? DefaultEmailCodeHtml)
-            : (templates.EmailLinkSubject ?? DefaultEmailLinkSubject, templates.EmailLinkText ?? DefaultEmailLinkText, templates.EmailLinkHtml ?? DefaultEmailLinkHtml);
-        return new EmailMessage(
-            to,
-            Render(subject, values, NullEncoder.Default).ReplaceLineEndings(" ").Trim(),
-            Render(text, values, NullEncoder.Default),
-            Layout(Render(html, values, HtmlEncoder.Default), branding, values.MspName));
+        var code = channel == VerificationChannel.EmailCode;
+        var subject = await MessageAsync(code ? templates.EmailCodeSubject : templates.EmailLinkSubject, code ? DefaultEmailCodeSubject : DefaultEmailLinkSubject,
+            code ? "templates.emailCodeSubject" : "templates.emailLinkSubject", TemplateMedium.EmailSubject, values, fallbacks, carriesSecret: false);
+        var text = await MessageAsync(code ? templates.EmailCodeText : templates.EmailLinkText, code ? DefaultEmailCodeText : DefaultEmailLinkText,
+            code ? "templates.emailCodeText" : "templates.emailLinkText", TemplateMedium.EmailText, values, fallbacks);
+        var html = await MessageAsync(code ? templates.EmailCodeHtml : templates.EmailLinkHtml, code ? DefaultEmailCodeHtml : DefaultEmailLinkHtml,
+            code ? "templates.emailCodeHtml" : "templates.emailLinkHtml", TemplateMedium.EmailHtml, values, fallbacks);
+        return new EmailMessage(to, Subject(subject), text, Layout(html, branding, values.MspName));
     }
 
-    /// <summary>Renders a plain-text template (SMS, e-mail text or subject) of another feature with the same values.</summary>
-    public static string Text(string template, TemplateValues values) => Render(template, values, NullEncoder.Default);
+    /// <summary>An e-mail subject on one line.</summary>
+    public static string Subject(string rendered) => rendered.ReplaceLineEndings(" ").Trim();
 
-    /// <summary>Checks a template a tenant wants to save: it must parse and, where it carries the secret, keep it.</summary>
-    public static string? Problem(string template, bool mustKeepCode, bool mustKeepLink, bool html)
+    /// <summary>
+    /// The tenant's template rendered with the values, or, when the tenant has none or theirs fails for these values
+    /// (a bound, an error, or a secret it no longer shows), the built-in one; a failure is added to
+    /// <paramref name="fallbacks"/> so the sender can audit it. A message is never lost to a tenant's template.
+    /// </summary>
+    public static async Task<string> MessageAsync(string? custom, string builtIn, string field, TemplateMedium medium, TemplateValues values,
+        ICollection<TemplateFallback> fallbacks, bool carriesSecret = true)
     {
-        if (template.Length > 10_000)
+        if (custom is not null)
         {
-            return "must be at most 10,000 characters";
+            var rendered = await LiquidTemplates.RenderAsync(custom, medium, values);
+            var secret = values.Code ?? values.Link;
+            var failure = rendered.Failure
+                ?? (carriesSecret && secret is not null && !rendered.Text!.Contains(medium.Html ? HtmlEncoder.Default.Encode(secret) : secret, StringComparison.Ordinal)
+                    ? $"does not show the {(values.Code is null ? "link" : "code")}"
+                    : null);
+            if (failure is null)
+            {
+                return rendered.Text!;
+            }
+
+            // A parse error quotes the template's line, which may be long; the audit detail has room for 4,000 characters.
+            fallbacks.Add(new TemplateFallback(field, failure.Length <= MaxReasonLength ? failure : failure[..MaxReasonLength] + "…"));
         }
 
-        if (!Parser.TryParse(template, out var parsed, out var error))
+        return await LiquidTemplates.RenderAsync(builtIn, medium, values) is { Text: { } text }
+            ? text
+            : throw new InvalidOperationException($"The built-in template for {field} failed to render.");
+    }
+
+    /// <summary>
+    /// Checks a template a tenant wants to save: it must parse, stay within the bounds of <see cref="LiquidTemplates"/>
+    /// both with ordinary values and with the longest ones the model allows, and, where it carries the secret, keep it.
+    /// </summary>
+    public static async Task<string?> ProblemAsync(string template, TemplateMedium medium, bool mustKeepCode, bool mustKeepLink, int maxExpiresInMinutes)
+    {
+        if (LiquidTemplates.ParseProblem(template) is { } unusable)
         {
-            return "is not valid Liquid: " + error;
+            return unusable;
         }
 
-        string output;
-        try
+        foreach (var (values, with) in Samples(maxExpiresInMinutes))
         {
-            var values = new TemplateValues(CodeSentinel, LinkSentinel, 5, "Ada", "MSP");
-            output = parsed.Render(Context(values), html ? HtmlEncoder.Default : NullEncoder.Default);
-        }
-        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException)
-        {
-            return "cannot be rendered: " + e.Message;
-        }
+            var rendered = await LiquidTemplates.RenderAsync(template, medium, values);
+            if (rendered.Failure is { } failure)
+            {
+                return failure + with;
+            }
 
-        if (mustKeepCode && !output.Contains(CodeSentinel, StringComparison.Ordinal))
-        {
-            return "must show the code: include {{ code }}";
-        }
+            if (mustKeepCode && !rendered.Text!.Contains(CodeSentinel, StringComparison.Ordinal))
+            {
+                return "must show the code: include {{ code }}" + with;
+            }
 
-        if (mustKeepLink && !output.Contains(html ? HtmlEncoder.Default.Encode(LinkSentinel) : LinkSentinel, StringComparison.Ordinal))
-        {
-            return "must show the link: include {{ link }}";
+            if (mustKeepLink && !rendered.Text!.Contains(medium.Html ? HtmlEncoder.Default.Encode(values.Link!) : values.Link!, StringComparison.Ordinal))
+            {
+                return "must show the link: include {{ link }}" + with;
+            }
         }
 
         return null;
     }
 
-    private static string Render(string template, TemplateValues values, TextEncoder encoder)
+    /// <summary>
+    /// A template field of a settings change: null keeps <paramref name="current"/>, an empty text restores the built-in
+    /// template (null), and a template with a problem is refused into <paramref name="errors"/> under its field.
+    /// </summary>
+    public static async Task<string?> ChangeAsync(string? given, string? current, string field, TemplateMedium medium, bool mustKeepCode, bool mustKeepLink,
+        int maxExpiresInMinutes, FieldErrors errors)
     {
-        var parsed = Parsed.GetOrAdd(template, t => Parser.Parse(t));
-        if (Parsed.Count > 1_000)
+        if (given is null)
         {
-            Parsed.Clear();
+            return current;
         }
 
-        return parsed.Render(Context(values), encoder);
+        if (given.Trim().Length == 0)
+        {
+            return null;
+        }
+
+        if (await ProblemAsync(given, medium, mustKeepCode, mustKeepLink, maxExpiresInMinutes) is { } problem)
+        {
+            errors.Add(field, problem);
+            return current;
+        }
+
+        return given;
     }
 
-    private static TemplateContext Context(TemplateValues values)
+    /// <summary>Audits each fallback of one message, naming the template and why, never a value.</summary>
+    public static void Audit(AuditLog audit, IEnumerable<TemplateFallback> fallbacks, string settings, string message)
     {
-        var context = new TemplateContext(Options);
-        context.SetValue("code", values.Code ?? "");
-        context.SetValue("link", values.Link ?? "");
-        context.SetValue("expires_in_minutes", values.ExpiresInMinutes);
-        context.SetValue("contact_first_name", values.ContactFirstName);
-        context.SetValue("msp_name", values.MspName);
-        return context;
+        foreach (var fallback in fallbacks)
+        {
+            audit.Record(FallbackAction, settings, fallback.Field, $"{fallback.Reason}; the built-in template was used for {message}");
+        }
     }
+
+    public const string FallbackAction = "template.fallback";
+
+    private const int MaxReasonLength = 500;
+
+    // Ordinary values, then the longest the model allows (a first name of 100 characters, a tenant name of 200, the
+    // longest lifetime), so a template whose cost grows with a value is refused now rather than failing at send time.
+    private static IEnumerable<(TemplateValues Values, string With)> Samples(int maxExpiresInMinutes)
+    {
+        yield return (new TemplateValues(CodeSentinel, LinkSentinel, 5, "Ada", "MSP"), "");
+        yield return (new TemplateValues(CodeSentinel, LinkSentinel + new string('x', 200), maxExpiresInMinutes, Longest("Anna-Maria O'Brien ", 100),
+            Longest("Contoso & Partners Managed IT ", 200)), " (with the longest names and lifetime allowed)");
+    }
+
+    private static string Longest(string words, int length) => string.Concat(Enumerable.Repeat(words, (length / words.Length) + 1))[..length];
 
     /// <summary>Wraps an HTML body in the tenant's logo, colour and footer; every branding value is escaped.</summary>
     private static string Layout(string body, Branding branding, string mspName)

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Vouch.Core.Features.SecureSend;
+using Vouch.Core.Features.Verification;
 using Vouch.Server.Features.Shared;
 using Vouch.Server.Hosting;
 
@@ -9,7 +10,7 @@ namespace Vouch.Server.Features.SecureSend;
 
 /// <summary>The tenant's secret-link rules (Owners and Admins): defaults, the lock, ticket notes, the recipient's page and the messages.</summary>
 [Authorize(Policy = Authentication.Configure)]
-public sealed class SecretSettingsModel(GetSecretSettings getSettings) : PageModel
+public sealed class SecretSettingsModel(GetSecretSettings getSettings, GetTemplateFallback getFallback) : PageModel
 {
     /// <summary>The lifetimes offered, in minutes, with their words.</summary>
     public static readonly IReadOnlyList<(int Minutes, string Label)> Lifetimes =
@@ -24,7 +25,22 @@ public sealed class SecretSettingsModel(GetSecretSettings getSettings) : PageMod
     [TempData]
     public string? Notice { get; set; }
 
-    public async Task OnGetAsync() => Input = SecretSettingsForm.From(await getSettings.HandleAsync(HttpContext.RequestAborted));
+    /// <summary>The last send that used a built-in template because one of the tenant's failed, since the settings were saved.</summary>
+    public TemplateFallbackView? Fallback { get; private set; }
+
+    public static string Label(string field) => field switch
+    {
+        "smsTemplate" => "the SMS template",
+        "emailSubjectTemplate" => "the e-mail subject template",
+        "emailTextTemplate" => "the e-mail text template",
+        _ => field,
+    };
+
+    public async Task OnGetAsync()
+    {
+        Input = SecretSettingsForm.From(await getSettings.HandleAsync(HttpContext.RequestAborted));
+        Fallback = await getFallback.HandleAsync("secret_settings", "settings.secrets_changed", HttpContext.RequestAborted);
+    }
 
     public async Task<IActionResult> OnPostAsync([FromServices] UpdateSecretSettings update)
     {

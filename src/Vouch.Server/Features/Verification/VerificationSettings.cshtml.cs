@@ -17,7 +17,7 @@ namespace Vouch.Server.Features.Verification;
 /// (a third). Separate forms because they are separate use cases: a refused provider change must not lose a saved template.
 /// </summary>
 [Authorize(Policy = Authentication.Configure)]
-public sealed class VerificationSettingsModel(GetVerificationSettings getSettings, GetDeliverySettings getDelivery) : PageModel
+public sealed class VerificationSettingsModel(GetVerificationSettings getSettings, GetDeliverySettings getDelivery, GetTemplateFallback getFallback) : PageModel
 {
     public const string PolicyPrefix = "Input";
     public const string ProvidersPrefix = "Providers";
@@ -70,6 +70,9 @@ public sealed class VerificationSettingsModel(GetVerificationSettings getSetting
     /// <summary>The stored providers: tells the page whether a secret is set without ever showing it.</summary>
     public DeliverySettingsView Delivery { get; private set; } = null!;
 
+    /// <summary>The last send that used a built-in template because one of the tenant's failed, since the settings were saved.</summary>
+    public TemplateFallbackView? Fallback { get; private set; }
+
     /// <summary>Which form was posted, so its summary shows the refusals that are not tied to one field.</summary>
     public string? Posted { get; private set; }
 
@@ -82,7 +85,10 @@ public sealed class VerificationSettingsModel(GetVerificationSettings getSetting
         Input = PolicyForm.From(await getSettings.HandleAsync(ct));
         Delivery = await getDelivery.HandleAsync(ct);
         Providers = ProvidersForm.From(Delivery);
+        Fallback = await getFallback.HandleAsync("verification_settings", "settings.verification_changed", ct);
     }
+
+    public static string Label(string field) => Labels.GetValueOrDefault(field, field);
 
     public async Task<IActionResult> OnPostPolicyAsync([FromServices] UpdateVerificationSettings update)
     {

@@ -223,6 +223,35 @@ public abstract class SecretsApiTests<TFactory>(TFactory factory) where TFactory
         await using var db = factory.Services.GetRequiredService<IDbContextFactory<VouchDbContext>>().CreateDbContext();
         return await db.Secrets.IgnoreQueryFilters().AnyAsync(s => s.Id == id);
     }
+
+    [Fact]
+    public async Task Send_TemplateFailingForTheLifetime_SendsTheBuiltInOneAndAuditsIt()
+    {
+        var (tenant, contact, _) = await factory.TenantWithVerificationNumberAsync();
+        // Saved before the save check rendered with the longest lifetime: fine for an hour, 10,080 rounds for 7 days.
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            scope.ServiceProvider.GetRequiredService<Caller>().ActAsSystem(tenant.Id);
+            var db = scope.ServiceProvider.GetRequiredService<VouchDbContext>();
+            db.SecretSettings.Add(new SecretSettings(tenant.Id) { SmsTemplate = "{% for i in (1..expires_in_minutes) %}.{% endfor %}{{ link }}" });
+            await db.SaveChangesAsync();
+            scope.ServiceProvider.GetRequiredService<SecretSettingsCache>().Forget(tenant.Id);
+        }
+
+        var created = await (await tenant.Api.PostJsonAsync("/api/v1/secrets", new { text = Plaintext, contactId = contact.Id, lifetimeMinutes = 7 * 24 * 60 }))
+            .ReadAsync<CreatedSecret>(HttpStatusCode.Created);
+        var sent = await tenant.Api.PostJsonAsync($"/api/v1/secrets/{created.Secret.Id}/send", new { link = created.Link, delivery = "sms", destination = InboundTexts.ContactMobile });
+
+        Assert.Equal(HttpStatusCode.OK, sent.StatusCode);
+        var text = (await (await tenant.Api.GetAsync("/api/v1/outbox")).ReadAsync<Page<Vouch.Core.Features.Delivery.OutboxMessageView>>()).Items
+            .Single(m => m.To == InboundTexts.ContactMobile);
+        Assert.Contains(created.Link, text.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("..", text.Body, StringComparison.Ordinal);
+        var fallback = (await (await tenant.Api.GetAsync("/api/v1/audit?action=template.fallback")).ReadAsync<Page<AuditEntryView>>()).Items.Single();
+        Assert.Equal(("secret_settings", "smsTemplate"), (fallback.TargetType, fallback.TargetId));
+        Assert.StartsWith("has a range of more than 10,000 numbers; the built-in template was used for secret", fallback.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain(Split(created.Link).Key, fallback.Detail!, StringComparison.Ordinal);
+    }
 }
 
 public sealed class SecretsOnSqlite(SqliteVouch factory) : SecretsApiTests<SqliteVouch>(factory), IClassFixture<SqliteVouch>;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Vouch.Core;
 using Vouch.Core.Features.Audit;
@@ -296,6 +297,84 @@ public abstract class VerificationsApiTests<TFactory>(TFactory factory) where TF
         Assert.Matches(@"^Code \d{6} from Fix & <Co> \w+, 7 min$", sms.Body);
         Assert.Contains("Fix &amp; &lt;Co&gt;", email.HtmlBody!, StringComparison.Ordinal);
         Assert.DoesNotContain("<Co>", email.HtmlBody!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Settings_RefuseTemplatesOverABoundOrIncludingAnother_NamingTheField()
+    {
+        var (tenant, _) = await TenantWithContactAsync();
+
+        var errors = await (await tenant.Api.PutJsonAsync("/api/v1/settings/verification", new
+        {
+            templates = new
+            {
+                // Doubles a string 22 times: 25 million characters that the old check built and accepted.
+                smsCode = "{% assign s = code %}{% for i in (1..22) %}{% assign s = s | append: s %}{% endfor %}{{ code }}",
+                smsLink = "{% include 'other' %}{{ link }}",
+                // Fine for a short name, 10,000 rounds for the longest one a contact may have.
+                emailCodeText = "{% assign n = contact_first_name | size %}{% for i in (1..n) %}{% for j in (1..n) %}{% endfor %}{% endfor %}{{ code }}",
+            },
+        })).ProblemAsync(HttpStatusCode.BadRequest);
+
+        Assert.Equal(["templates.emailCodeText", "templates.smsCode", "templates.smsLink"], errors.Keys.Order(StringComparer.Ordinal));
+        Assert.StartsWith("makes a value longer than 1,600 characters", errors["templates.smsCode"].Single(), StringComparison.Ordinal);
+        Assert.StartsWith("uses {% include %}", errors["templates.smsLink"].Single(), StringComparison.Ordinal);
+        Assert.EndsWith("(with the longest names and lifetime allowed)", errors["templates.emailCodeText"].Single(), StringComparison.Ordinal);
+        var unchanged = await (await tenant.Api.GetAsync("/api/v1/settings/verification")).ReadAsync<VerificationSettingsView>();
+        Assert.Null(unchanged.Templates.SmsCode);
+    }
+
+    [Fact]
+    public async Task Send_TemplateFailingForALongName_SendsTheBuiltInOneAuditsItAndShowsAdmins()
+    {
+        var (tenant, _) = await TenantWithContactAsync();
+        var longName = new string('M', 100);
+        var contact = await (await tenant.Api.PostJsonAsync("/api/v1/contacts", new
+        {
+            firstName = longName, lastName = "Lee", phones = new[] { new { number = "(415) 555-0142", type = "mobile", isDefault = true } },
+        })).ReadAsync<ContactView>(HttpStatusCode.Created);
+        // A template saved before the save check rendered with the longest names: fine for "Ann", 10,000 rounds for this contact.
+        await SaveTemplatesDirectlyAsync(tenant, new MessageTemplates
+        {
+            SmsCode = "{% assign n = contact_first_name | size %}{% for i in (1..n) %}{% for j in (1..n) %}{% endfor %}{% endfor %}Code {{ code }}",
+        });
+
+        var started = await StartAsync(tenant, contact, "sms_code", "+14155550142");
+
+        var message = await OutboxMessageAsync(tenant, started.Id);
+        var code = Code(message.Body);
+        Assert.StartsWith("Verify ", message.Body, StringComparison.Ordinal);
+        Assert.Contains($": your verification code is {code}.", message.Body, StringComparison.Ordinal);
+        var fallback = (await (await tenant.Api.GetAsync("/api/v1/audit?action=template.fallback")).ReadAsync<Page<AuditEntryView>>()).Items.Single();
+        Assert.Equal("verification_settings", fallback.TargetType);
+        Assert.Equal("templates.smsCode", fallback.TargetId);
+        Assert.Equal($"runs more than 10,000 steps or nests more than 10 deep; the built-in template was used for verification {started.Id}", fallback.Detail);
+        Assert.DoesNotContain(code, fallback.Detail!, StringComparison.Ordinal);
+
+        var admin = await factory.SignedInAsync(await tenant.AddMemberAsync("admin"));
+        var page = Regex.Replace(await (await admin.GetAsync("/settings/verification")).Content.ReadAsStringAsync(), @"\s+", " ");
+        Assert.Contains("the last send used the built-in template because <em>SMS code template</em> runs more than 10,000 steps", page, StringComparison.Ordinal);
+
+        // Saving the settings (the template corrected) clears the notice; the audit log keeps the entry.
+        (await tenant.Api.PutJsonAsync("/api/v1/settings/verification", new { templates = new { smsCode = "Code {{ code }}" } })).EnsureSuccessStatusCode();
+        Assert.DoesNotContain("template-fallback", await (await admin.GetAsync("/settings/verification")).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    private async Task SaveTemplatesDirectlyAsync(TestTenant tenant, MessageTemplates templates)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<Vouch.Core.Features.Tenancy.Caller>().ActAsSystem(tenant.Id);
+        var db = scope.ServiceProvider.GetRequiredService<Vouch.Core.Storage.VouchDbContext>();
+        var settings = await db.VerificationSettings.SingleOrDefaultAsync();
+        if (settings is null)
+        {
+            settings = new VerificationSettings(tenant.Id);
+            db.VerificationSettings.Add(settings);
+        }
+
+        settings.Templates = templates;
+        await db.SaveChangesAsync();
+        scope.ServiceProvider.GetRequiredService<TenantProfiles>().Forget(tenant.Id);
     }
 
     private Task<(TestTenant, ContactView)> TenantWithContactAsync() => factory.TenantWithContactAsync("Verify");
