@@ -357,6 +357,8 @@ public sealed class VouchDbContext(DbContextOptions<VouchDbContext> options) : I
             b.HasKey(s => s.TenantId);
             b.ComplexProperty(s => s.Templates, x => x.ToJson());
             b.ComplexProperty(s => s.Branding, x => x.ToJson());
+            // Tenants saved before the setting existed get the default window; the sentinel lets a tenant choose 0 (off).
+            b.Property(s => s.RecentDestinationDays).HasDefaultValue(7).HasSentinel(int.MinValue);
             b.HasOne<Tenant>().WithOne().HasForeignKey<VerificationSettings>(s => s.TenantId).OnDelete(DeleteBehavior.Cascade);
         });
 

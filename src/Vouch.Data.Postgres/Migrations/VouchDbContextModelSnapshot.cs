@@ -1376,6 +1376,14 @@ namespace Vouch.Data.Postgres.Migrations
                     b.Property<int>("MaxAttempts")
                         .HasColumnType("integer");
 
+                    b.Property<int>("RecentDestinationDays")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(7);
+
+                    b.Property<bool>("RecentDestinationNeedsAdmin")
+                        .HasColumnType("boolean");
+
                     b.Property<bool>("RequireNoteForNonDefaultDestination")
                         .HasColumnType("boolean");
 

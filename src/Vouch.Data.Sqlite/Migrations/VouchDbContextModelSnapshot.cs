@@ -1367,6 +1367,14 @@ namespace Vouch.Data.Sqlite.Migrations
                     b.Property<int>("MaxAttempts")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("RecentDestinationDays")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(7);
+
+                    b.Property<bool>("RecentDestinationNeedsAdmin")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("RequireNoteForNonDefaultDestination")
                         .HasColumnType("INTEGER");
 

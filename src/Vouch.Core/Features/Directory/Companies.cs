@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Vouch.Core.Features.Audit;
 using Vouch.Core.Features.Tenancy;
 using Vouch.Core.Storage;
 
@@ -89,7 +90,7 @@ internal static class CompanyRules
         new(c.Id, c.Name, c.MainPhoneE164, c.EmailDomains, c.ExternalIds, c.CreatedAt, c.UpdatedAt);
 }
 
-public sealed class CreateCompany(VouchDbContext db, Caller caller, TimeProvider clock, TenantRegions regions)
+public sealed class CreateCompany(VouchDbContext db, Caller caller, AuditLog audit, TimeProvider clock, TenantRegions regions)
 {
     public async Task<Outcome<CompanyView>> HandleAsync(CompanyInput input, CancellationToken ct)
     {
@@ -104,12 +105,13 @@ public sealed class CreateCompany(VouchDbContext db, Caller caller, TimeProvider
         var (name, phone, domains, ids) = valid.Value;
         company.Update(name, phone, domains, ids, now);
         db.Companies.Add(company);
+        audit.Record("company.created", "company", company.Id.ToString(), DirectoryAudit.Describe(DirectoryAudit.Of(company)));
         await db.SaveChangesAsync(ct);
         return CompanyRules.ToView(company);
     }
 }
 
-public sealed class UpdateCompany(VouchDbContext db, Caller caller, TimeProvider clock, TenantRegions regions)
+public sealed class UpdateCompany(VouchDbContext db, Caller caller, AuditLog audit, TimeProvider clock, TenantRegions regions)
 {
     public async Task<Outcome<CompanyView>> HandleAsync(Guid id, CompanyInput input, CancellationToken ct)
     {
@@ -126,14 +128,20 @@ public sealed class UpdateCompany(VouchDbContext db, Caller caller, TimeProvider
         }
 
         var (name, phone, domains, ids) = valid.Value;
+        var before = DirectoryAudit.Of(company);
         company.Update(name, phone, domains, ids, clock.GetUtcNow().UtcDateTime);
+        if (DirectoryAudit.Changes(before, DirectoryAudit.Of(company)) is { } changes)
+        {
+            audit.Record("company.updated", "company", company.Id.ToString(), changes);
+        }
+
         await db.SaveChangesAsync(ct);
         return CompanyRules.ToView(company);
     }
 }
 
 /// <summary>Deletes a company; its contacts stay, without a company. A company with tickets stays.</summary>
-public sealed class DeleteCompany(VouchDbContext db)
+public sealed class DeleteCompany(VouchDbContext db, AuditLog audit)
 {
     public async Task<Outcome<bool>> HandleAsync(Guid id, CancellationToken ct)
     {
@@ -149,6 +157,7 @@ public sealed class DeleteCompany(VouchDbContext db)
         }
 
         db.Companies.Remove(company);
+        audit.Record("company.deleted", "company", company.Id.ToString(), DirectoryAudit.Describe(DirectoryAudit.Of(company)));
         await db.SaveChangesAsync(ct);
         return true;
     }

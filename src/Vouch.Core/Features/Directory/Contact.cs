@@ -71,9 +71,15 @@ public sealed class Contact : ITenantOwned
         RefreshSearchText();
     }
 
-    /// <summary>Replaces the addresses; the first one flagged default (or else the first) becomes the default.</summary>
-    public void SetEmails(IEnumerable<(string Address, bool IsDefault)> emails)
+    /// <summary>
+    /// Replaces the addresses; the first one flagged default (or else the first) becomes the default. An address this
+    /// contact did not have before is stamped <paramref name="changedAt"/>: null for the addresses a contact is created,
+    /// imported or synced with, the time of the edit when a member adds one later (the path a caller who claims "I have a
+    /// new address" would take). An address it keeps keeps its stamp.
+    /// </summary>
+    public void SetEmails(IEnumerable<(string Address, bool IsDefault)> emails, DateTime? changedAt = null)
     {
+        var before = ContactDocuments.ReadEmails(EmailsJson).ToDictionary(e => EmailAddress.Normalize(e.Address), e => e.ChangedAt);
         var list = emails.DistinctBy(e => EmailAddress.Normalize(e.Address)).ToList();
         var defaultIndex = Math.Max(0, list.FindIndex(e => e.IsDefault));
         Emails.Clear();
@@ -82,14 +88,16 @@ public sealed class Contact : ITenantOwned
             Emails.Add(new ContactEmail(Guid.CreateVersion7(), TenantId, Id, list[i].Address.Trim(), i == defaultIndex, i));
         }
 
-        EmailsJson = ContactDocuments.Write(Emails.Select(e => new StoredEmail(e.Address, e.IsDefault)).ToList());
+        EmailsJson = ContactDocuments.Write(Emails.Select(e => new StoredEmail(e.Address, e.IsDefault,
+            before.TryGetValue(e.AddressNormalized, out var stamp) ? stamp : changedAt)).ToList());
 
         RefreshSearchText();
     }
 
-    /// <summary>Replaces the numbers; the first one flagged default (or else the first) becomes the default.</summary>
-    public void SetPhones(IEnumerable<(string E164, PhoneType Type, bool IsDefault)> phones)
+    /// <summary>Replaces the numbers, stamped as <see cref="SetEmails"/> stamps addresses; the first one flagged default (or else the first) becomes the default.</summary>
+    public void SetPhones(IEnumerable<(string E164, PhoneType Type, bool IsDefault)> phones, DateTime? changedAt = null)
     {
+        var before = ContactDocuments.ReadPhones(PhonesJson).ToDictionary(p => p.E164, p => p.ChangedAt);
         var list = phones.DistinctBy(p => p.E164).ToList();
         var defaultIndex = Math.Max(0, list.FindIndex(p => p.IsDefault));
         Phones.Clear();
@@ -98,8 +106,15 @@ public sealed class Contact : ITenantOwned
             Phones.Add(new ContactPhone(Guid.CreateVersion7(), TenantId, Id, list[i].E164, list[i].Type, i == defaultIndex, i));
         }
 
-        PhonesJson = ContactDocuments.Write(Phones.Select(p => new StoredPhone(p.E164, p.Type, p.IsDefault)).ToList());
+        PhonesJson = ContactDocuments.Write(Phones.Select(p => new StoredPhone(p.E164, p.Type, p.IsDefault,
+            before.TryGetValue(p.E164, out var stamp) ? stamp : changedAt)).ToList());
     }
+
+    /// <summary>When the destination was added to this contact after it was created, imported or synced; null otherwise.</summary>
+    public DateTime? DestinationChangedAt(string destination) =>
+        destination.Contains('@', StringComparison.Ordinal)
+            ? ContactDocuments.ReadEmails(EmailsJson).FirstOrDefault(e => EmailAddress.Normalize(e.Address) == EmailAddress.Normalize(destination))?.ChangedAt
+            : ContactDocuments.ReadPhones(PhonesJson).FirstOrDefault(p => p.E164 == destination)?.ChangedAt;
 
     private void RefreshSearchText()
     {
@@ -182,9 +197,10 @@ public sealed class ContactPhone : ITenantOwned
     public int Position { get; private set; }
 }
 
-internal sealed record StoredEmail(string Address, bool IsDefault);
+// The change stamps live in these documents only: they are read with the contact, and lookups by address never need them.
+internal sealed record StoredEmail(string Address, bool IsDefault, DateTime? ChangedAt = null);
 
-internal sealed record StoredPhone(string E164, PhoneType Type, bool IsDefault);
+internal sealed record StoredPhone(string E164, PhoneType Type, bool IsDefault, DateTime? ChangedAt = null);
 
 /// <summary>The JSON of <see cref="Contact.EmailsJson"/> and <see cref="Contact.PhonesJson"/>, written and read without reflection.</summary>
 [JsonSourceGenerationOptions(UseStringEnumConverter = true)]
@@ -196,6 +212,7 @@ internal sealed partial class ContactDocuments : JsonSerializerContext
     private static readonly JsonSerializerOptions Relaxed = new()
     {
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Converters = { new JsonStringEnumConverter<PhoneType>() },
         TypeInfoResolver = Default,
     };

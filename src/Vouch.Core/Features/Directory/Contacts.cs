@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Vouch.Core.Features.Audit;
 using Vouch.Core.Features.Tenancy;
 using Vouch.Core.Storage;
 
@@ -10,9 +11,11 @@ public sealed record PhoneInput(string? Number, PhoneType? Type, bool IsDefault 
 
 public sealed record ContactInput(string? FirstName, string? LastName, string? Title, Guid? CompanyId, List<EmailInput>? Emails, List<PhoneInput>? Phones);
 
-public sealed record ContactEmailView(string Address, bool IsDefault);
+/// <summary>An address; <paramref name="ChangedAt"/> says when it was added after the contact was created, imported or synced.</summary>
+public sealed record ContactEmailView(string Address, bool IsDefault, DateTime? ChangedAt = null);
 
-public sealed record ContactPhoneView(string Number, string Display, PhoneType Type, bool IsDefault);
+/// <summary>A number; <paramref name="ChangedAt"/> says when it was added after the contact was created, imported or synced.</summary>
+public sealed record ContactPhoneView(string Number, string Display, PhoneType Type, bool IsDefault, DateTime? ChangedAt = null);
 
 /// <summary>A contact; <see cref="Verification"/> (the shield) is given when one contact is read, not in lists.</summary>
 public sealed record ContactView(Guid Id, string FirstName, string LastName, string? Title, Guid? CompanyId, string? CompanyName,
@@ -117,11 +120,12 @@ internal static class ContactRules
         return new ValidContact(first, last, input.Title, input.CompanyId, emails, phones);
     }
 
-    public static void Apply(Contact contact, ValidContact valid, DateTime now)
+    /// <summary>Applies a checked contact; <paramref name="isNew"/> when it is being created (its destinations are then not "changed").</summary>
+    public static void Apply(Contact contact, ValidContact valid, DateTime now, bool isNew)
     {
         contact.Update(valid.FirstName, valid.LastName, valid.Title, valid.CompanyId, now);
-        contact.SetEmails(valid.Emails);
-        contact.SetPhones(valid.Phones);
+        contact.SetEmails(valid.Emails, isNew ? null : now);
+        contact.SetPhones(valid.Phones, isNew ? null : now);
     }
 
     /// <summary>
@@ -154,13 +158,13 @@ internal sealed record ContactRow(Guid Id, string FirstName, string LastName, st
         Title,
         CompanyId,
         CompanyName,
-        ContactDocuments.ReadEmails(EmailsJson).ConvertAll(e => new ContactEmailView(e.Address, e.IsDefault)),
-        ContactDocuments.ReadPhones(PhonesJson).ConvertAll(p => new ContactPhoneView(p.E164, PhoneNumberParser.Display(p.E164), p.Type, p.IsDefault)),
+        ContactDocuments.ReadEmails(EmailsJson).ConvertAll(e => new ContactEmailView(e.Address, e.IsDefault, e.ChangedAt)),
+        ContactDocuments.ReadPhones(PhonesJson).ConvertAll(p => new ContactPhoneView(p.E164, PhoneNumberParser.Display(p.E164), p.Type, p.IsDefault, p.ChangedAt)),
         CreatedAt,
         UpdatedAt);
 }
 
-public sealed class CreateContact(VouchDbContext db, Caller caller, TimeProvider clock, TenantRegions regions)
+public sealed class CreateContact(VouchDbContext db, Caller caller, AuditLog audit, TimeProvider clock, TenantRegions regions)
 {
     public async Task<Outcome<ContactView>> HandleAsync(ContactInput input, CancellationToken ct)
     {
@@ -173,15 +177,16 @@ public sealed class CreateContact(VouchDbContext db, Caller caller, TimeProvider
 
         var now = clock.GetUtcNow().UtcDateTime;
         var contact = new Contact(Guid.CreateVersion7(now), caller.TenantId!.Value, now);
-        ContactRules.Apply(contact, valid.Value!, now);
+        ContactRules.Apply(contact, valid.Value!, now, isNew: true);
         db.Contacts.Add(contact);
+        audit.Record("contact.created", "contact", contact.Id.ToString(), DirectoryAudit.Describe(DirectoryAudit.Of(contact)));
         await db.SaveChangesAsync(ct);
         // A new contact has never been verified: no need to look.
         return await new GetContact(db, clock).HandleAsync(contact.Id, ct, withShield: false);
     }
 }
 
-public sealed class UpdateContact(VouchDbContext db, Caller caller, TimeProvider clock, TenantRegions regions)
+public sealed class UpdateContact(VouchDbContext db, Caller caller, AuditLog audit, TimeProvider clock, TenantRegions regions)
 {
     public async Task<Outcome<ContactView>> HandleAsync(Guid id, ContactInput input, CancellationToken ct)
     {
@@ -198,13 +203,19 @@ public sealed class UpdateContact(VouchDbContext db, Caller caller, TimeProvider
             return valid.Failure!;
         }
 
-        ContactRules.Apply(contact, valid.Value!, clock.GetUtcNow().UtcDateTime);
+        var before = DirectoryAudit.Of(contact);
+        ContactRules.Apply(contact, valid.Value!, clock.GetUtcNow().UtcDateTime, isNew: false);
+        if (DirectoryAudit.Changes(before, DirectoryAudit.Of(contact)) is { } changes)
+        {
+            audit.Record("contact.updated", "contact", contact.Id.ToString(), changes);
+        }
+
         await db.SaveChangesAsync(ct);
         return await new GetContact(db, clock).HandleAsync(contact.Id, ct);
     }
 }
 
-public sealed class DeleteContact(VouchDbContext db)
+public sealed class DeleteContact(VouchDbContext db, AuditLog audit)
 {
     public async Task<Outcome<bool>> HandleAsync(Guid id, CancellationToken ct)
     {
@@ -215,6 +226,7 @@ public sealed class DeleteContact(VouchDbContext db)
         }
 
         db.Contacts.Remove(contact);
+        audit.Record("contact.deleted", "contact", contact.Id.ToString(), DirectoryAudit.Describe(DirectoryAudit.Of(contact)));
         await db.SaveChangesAsync(ct);
         return true;
     }

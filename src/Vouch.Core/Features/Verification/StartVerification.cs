@@ -40,6 +40,11 @@ public sealed class StartVerification(
         (VouchDbContext db, Guid contactId, VerificationChannel channel) => db.Verifications
             .Where(v => v.ContactId == contactId && v.Channel == channel && v.Status == VerificationStatus.Pending)));
 
+    /// <summary>When the destination was added to the contact, if that is within the tenant's recent-change window; else null.</summary>
+    public static DateTime? RecentlyChanged(Contact contact, string destination, VerificationSettings settings, DateTime now) =>
+        settings.RecentDestinationDays > 0 && contact.DestinationChangedAt(destination) is { } changedAt && now - changedAt < TimeSpan.FromDays(settings.RecentDestinationDays)
+            ? changedAt : null;
+
     public async Task<Outcome<VerificationView>> HandleAsync(StartVerificationRequest request, CancellationToken ct)
     {
         var errors = new FieldErrors();
@@ -106,6 +111,20 @@ public sealed class StartVerification(
         }
 
         var settings = profile.Verification;
+        if (RecentlyChanged(contact, destination!, settings, clock.GetUtcNow().UtcDateTime) is { } changedAt)
+        {
+            var what = channel.UsesSms() ? "number" : "address";
+            if (settings.RecentDestinationNeedsAdmin && !caller.CanConfigure)
+            {
+                return new Forbidden($"this {what} was added to the contact on {changedAt:yyyy-MM-dd HH:mm} UTC; your policy lets only an Owner or Admin send a verification to it");
+            }
+
+            if (note is null)
+            {
+                return Invalid.Field("note", $"is required: this {what} was added to the contact on {changedAt:yyyy-MM-dd HH:mm} UTC; say who confirmed it belongs to the contact (e.g. \"confirmed with their manager on the office line\")");
+            }
+        }
+
         if (!isDefault && settings.RequireNoteForNonDefaultDestination && note is null)
         {
             return Invalid.Field("note", "is required by your policy when the destination is not the contact's default (say who approved it, e.g. \"Manager approval\")");
@@ -159,7 +178,9 @@ public sealed class StartVerification(
         VerificationTemplates.Audit(audit, fallbacks, "verification_settings", $"verification {id}");
 
         audit.Record("verification.sent", "verification", id.ToString(),
-            $"{channel.Name()} to {verification.DestinationMasked} for contact {contact.Id}" + (ticket is null ? "" : $", ticket {ticket}") + (note is null ? "" : $", note: {note}"));
+            $"{channel.Name()} to {verification.DestinationMasked} for contact {contact.Id}"
+            + (RecentlyChanged(contact, destination!, settings, now.UtcDateTime) is { } added ? $" (added to the contact {added:yyyy-MM-dd HH:mm} UTC)" : "")
+            + (ticket is null ? "" : $", ticket {ticket}") + (note is null ? "" : $", note: {note}"));
         await db.SaveChangesAsync(ct);
         signal.Wake();
         changes.Add(verification);

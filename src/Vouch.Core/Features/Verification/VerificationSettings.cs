@@ -31,6 +31,18 @@ public sealed class VerificationSettings : ITenantOwned
     /// <summary>When set, sending to a number or address that is not the contact's default needs a note (e.g. "Manager approval").</summary>
     public bool RequireNoteForNonDefaultDestination { get; set; }
 
+    public const int MaxRecentDestinationDays = 365;
+
+    /// <summary>
+    /// Days a number or address added to a contact after it was created, imported or synced counts as recently changed
+    /// (0: never). "I have a new phone, send the code there" is the path a social engineer takes: sending a verification
+    /// to such a destination needs a note saying who approved it.
+    /// </summary>
+    public int RecentDestinationDays { get; set; } = 7;
+
+    /// <summary>When set, a Technician may not send a verification to a recently changed destination at all; an Owner or Admin sends it.</summary>
+    public bool RecentDestinationNeedsAdmin { get; set; }
+
     /// <summary>How long a technician verification (#verify) waits for #confirm: 10 minutes by default, never more than 10.</summary>
     public int TechnicianLifetimeMinutes { get; set; } = MaxLifetimeMinutes;
 

@@ -15,7 +15,9 @@ public sealed record VerificationSettingsView(
     int TechnicianLifetimeMinutes,
     string? SmsHelpText,
     MessageTemplates Templates,
-    Branding Branding);
+    Branding Branding,
+    int RecentDestinationDays,
+    bool RecentDestinationNeedsAdmin);
 
 /// <summary>A change to the policy; absent fields keep their value. In templates an empty string restores the built-in one.</summary>
 public sealed record VerificationSettingsInput(
@@ -27,7 +29,9 @@ public sealed record VerificationSettingsInput(
     MessageTemplates? Templates,
     Branding? Branding,
     int? TechnicianLifetimeMinutes = null,
-    string? SmsHelpText = null);
+    string? SmsHelpText = null,
+    int? RecentDestinationDays = null,
+    bool? RecentDestinationNeedsAdmin = null);
 
 
 public sealed class GetVerificationSettings(VouchDbContext db, Caller caller)
@@ -37,7 +41,7 @@ public sealed class GetVerificationSettings(VouchDbContext db, Caller caller)
 
     internal static VerificationSettingsView View(VerificationSettings s) => new(
         s.LifetimeMinutes, s.VerifiedWindowMinutes, s.MaxAttempts, s.HistoryLength, s.RequireNoteForNonDefaultDestination,
-        s.TechnicianLifetimeMinutes, s.SmsHelpText, s.Templates, s.Branding);
+        s.TechnicianLifetimeMinutes, s.SmsHelpText, s.Templates, s.Branding, s.RecentDestinationDays, s.RecentDestinationNeedsAdmin);
 }
 
 /// <summary>Changes the tenant's verification policy, templates and branding. Templates that would drop the code or link are refused.</summary>
@@ -65,6 +69,8 @@ public sealed partial class UpdateVerificationSettings(VouchDbContext db, Caller
         settings.HistoryLength = Range(input.HistoryLength, settings.HistoryLength, 1, 100, "historyLength", errors);
         settings.RequireNoteForNonDefaultDestination = input.RequireNoteForNonDefaultDestination ?? settings.RequireNoteForNonDefaultDestination;
         settings.TechnicianLifetimeMinutes = Range(input.TechnicianLifetimeMinutes, settings.TechnicianLifetimeMinutes, 1, VerificationSettings.MaxLifetimeMinutes, "technicianLifetimeMinutes", errors);
+        settings.RecentDestinationDays = Range(input.RecentDestinationDays, settings.RecentDestinationDays, 0, VerificationSettings.MaxRecentDestinationDays, "recentDestinationDays", errors);
+        settings.RecentDestinationNeedsAdmin = input.RecentDestinationNeedsAdmin ?? settings.RecentDestinationNeedsAdmin;
         if (input.SmsHelpText is { } help)
         {
             // Empty restores the built-in text.
@@ -125,7 +131,8 @@ public sealed partial class UpdateVerificationSettings(VouchDbContext db, Caller
         }
 
         audit.Record("settings.verification_changed", "tenant", tenantId.ToString(),
-            $"lifetime {settings.LifetimeMinutes} min, verified window {settings.VerifiedWindowMinutes} min, attempts {settings.MaxAttempts}, note required: {settings.RequireNoteForNonDefaultDestination}");
+            $"lifetime {settings.LifetimeMinutes} min, verified window {settings.VerifiedWindowMinutes} min, attempts {settings.MaxAttempts}, note required: {settings.RequireNoteForNonDefaultDestination}, " +
+            $"recently changed destinations: {settings.RecentDestinationDays} days{(settings.RecentDestinationNeedsAdmin ? ", Admins only" : "")}");
         await db.SaveChangesAsync(ct);
         profiles.Forget(tenantId);
         return GetVerificationSettings.View(settings);

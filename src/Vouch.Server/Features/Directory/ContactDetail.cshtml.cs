@@ -10,7 +10,8 @@ using Vouch.Server.Features.Shared;
 namespace Vouch.Server.Features.Directory;
 
 /// <summary>A contact, with the verification panel: send a code or link, enter the code, cancel, the shield and the history.</summary>
-public sealed class ContactDetailModel(GetContact getContact, ListContactVerifications listVerifications, GetSecretSettings getSecretSettings) : PageModel
+public sealed class ContactDetailModel(GetContact getContact, ListContactVerifications listVerifications, GetSecretSettings getSecretSettings,
+    GetVerificationSettings getVerificationSettings, TimeProvider clock) : PageModel
 {
     public ContactView Contact { get; private set; } = null!;
 
@@ -24,6 +25,13 @@ public sealed class ContactDetailModel(GetContact getContact, ListContactVerific
 
     /// <summary>The tenant's secret-link defaults; when locked for this member the send form shows them instead of choices.</summary>
     public SecretSettingsView SecretDefaults { get; private set; } = null!;
+
+    /// <summary>The tenant's window for "recently changed" numbers and addresses, in days (0: off).</summary>
+    public int RecentDestinationDays { get; private set; }
+
+    /// <summary>When the destination was added within the window: shown beside it, since sending to it needs a note.</summary>
+    public DateTime? RecentlyChanged(DateTime? changedAt) =>
+        RecentDestinationDays > 0 && changedAt is { } at && clock.GetUtcNow().UtcDateTime - at < TimeSpan.FromDays(RecentDestinationDays) ? at : null;
 
     public bool SecretChoicesLocked => SecretDefaults.LockedForTechnicians && !SignedInMember.CanConfigure(User);
 
@@ -153,6 +161,7 @@ public sealed class ContactDetailModel(GetContact getContact, ListContactVerific
         Contact = found.Value!;
         Verifications = verifications.Value!;
         SecretDefaults = await getSecretSettings.HandleAsync(ct);
+        RecentDestinationDays = (await getVerificationSettings.HandleAsync(ct)).RecentDestinationDays;
         return Page();
     }
 

@@ -206,6 +206,10 @@ public sealed class PolicyForm
 
     public bool RequireNoteForNonDefaultDestination { get; set; }
 
+    public int? RecentDestinationDays { get; set; }
+
+    public bool RecentDestinationNeedsAdmin { get; set; }
+
     public int? TechnicianLifetimeMinutes { get; set; }
 
     public string? SmsHelpText { get; set; }
@@ -221,6 +225,8 @@ public sealed class PolicyForm
         MaxAttempts = view.MaxAttempts,
         HistoryLength = view.HistoryLength,
         RequireNoteForNonDefaultDestination = view.RequireNoteForNonDefaultDestination,
+        RecentDestinationDays = view.RecentDestinationDays,
+        RecentDestinationNeedsAdmin = view.RecentDestinationNeedsAdmin,
         TechnicianLifetimeMinutes = view.TechnicianLifetimeMinutes,
         SmsHelpText = view.SmsHelpText ?? "",
         Templates = new TemplatesForm
@@ -256,7 +262,9 @@ public sealed class PolicyForm
         },
         new Branding { LogoUrl = Branding.LogoUrl, PrimaryColor = Branding.PrimaryColor ?? "", Footer = Branding.Footer },
         TechnicianLifetimeMinutes,
-        SmsHelpText ?? "");
+        SmsHelpText ?? "",
+        RecentDestinationDays,
+        RecentDestinationNeedsAdmin);
 }
 
 public sealed class TemplatesForm
