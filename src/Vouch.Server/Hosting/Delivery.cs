@@ -39,6 +39,16 @@ public static class Delivery
         services.AddSingleton<Core.Features.SecureSend.SecretSettingsCache>();
         services.AddSingleton<VerificationKeyring>();
         services.AddSingleton<DeliverySignal>();
+        services.AddOptions<DeliveryOptions>().Bind(configuration.GetSection(DeliveryOptions.Section))
+            .Validate(o => o.SendTimeout >= TimeSpan.FromSeconds(1) && o.SendTimeout <= TimeSpan.FromMinutes(5),
+                $"{DeliveryOptions.Section}:SendTimeout must be between 00:00:01 and 00:05:00")
+            .Validate(o => o.MaxInFlightPerTenant > 0 && o.MaxInFlightPerProvider > 0 && o.PauseAfterFailures > 0,
+                $"{DeliveryOptions.Section}:MaxInFlightPerTenant, MaxInFlightPerProvider and PauseAfterFailures must be positive numbers")
+            .Validate(o => o.PauseFor >= TimeSpan.FromSeconds(1) && o.PauseFor <= TimeSpan.FromHours(1),
+                $"{DeliveryOptions.Section}:PauseFor must be between 00:00:01 and 01:00:00")
+            .ValidateOnStart();
+        services.AddSingleton<DeliveryLanes>();
+        services.AddSingleton<DeliveryOutcomes>();
         services.AddScoped<MessageQueue>();
         services.AddScoped<VerificationLinks>();
         services.AddScoped<VerificationTicketNotes>();

@@ -11,19 +11,21 @@ namespace Vouch.Testing.StandIns;
 public sealed class ScriptedSmtpServer : IAsyncDisposable
 {
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> _received = new();
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly TcpListener _listener;
     private readonly Dictionary<string, string> _replies;
-    private readonly bool _silent;
+    private int _connections;
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task _serving;
 
     /// <param name="replies">command verb (EHLO, MAIL, RCPT, DATA …) to reply line; unlisted verbs get "250 OK".</param>
-    /// <param name="silent">accept connections but never send the greeting.</param>
-    public ScriptedSmtpServer(Dictionary<string, string>? replies = null, bool silent = false)
+    /// <param name="silent">accept connections but never send the greeting (see <see cref="Silent"/>).</param>
+    /// <param name="port">the loopback port to listen on; 0 for any free one.</param>
+    public ScriptedSmtpServer(Dictionary<string, string>? replies = null, bool silent = false, int port = 0)
     {
         _replies = replies ?? [];
-        _silent = silent;
+        Silent = silent;
+        _listener = new TcpListener(IPAddress.Loopback, port);
         _listener.Start();
         _serving = ServeAsync();
     }
@@ -34,6 +36,12 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
 
     /// <summary>The command lines received so far (not the message's data).</summary>
     public IReadOnlyCollection<string> Received => _received;
+
+    /// <summary>Whether connections made from now on are accepted and never answered (a hung relay).</summary>
+    public bool Silent { get; set; }
+
+    /// <summary>How many connections were accepted so far.</summary>
+    public int Connections => Volatile.Read(ref _connections);
 
     /// <summary>Completes when the first client has connected.</summary>
     public Task Connected => _connected.Task;
@@ -58,6 +66,7 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
         while (!_stop.IsCancellationRequested)
         {
             var client = await _listener.AcceptTcpClientAsync(_stop.Token);
+            Interlocked.Increment(ref _connections);
             _connected.TrySetResult();
             _ = Task.Run(() => ConverseAsync(client));
         }
@@ -71,7 +80,7 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
             await using var stream = client.GetStream();
             using var reader = new StreamReader(stream, Encoding.ASCII);
             await using var writer = new StreamWriter(stream, Encoding.ASCII) { NewLine = "\r\n", AutoFlush = true };
-            if (_silent)
+            if (Silent)
             {
                 await Task.Delay(Timeout.Infinite, _stop.Token);
             }

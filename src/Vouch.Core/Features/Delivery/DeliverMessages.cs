@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Vouch.Core.Features.Audit;
 using Vouch.Core.Features.Verification;
 using Vouch.Core.Ports;
@@ -8,26 +9,27 @@ using Vouch.Core.Storage;
 namespace Vouch.Core.Features.Delivery;
 
 /// <summary>
-/// One pass of the delivery worker: claims a batch of due messages across tenants, hands each to its provider, and
-/// records every outcome (message state, the verification's delivery state, audit entries) in one save.
+/// One pass of the delivery worker: claims a batch of due messages across tenants, settles at once those that need no
+/// provider (the development outbox, a verification that is over, an opted-out number) in one save, and starts each
+/// provider send on its own with its own deadline (see <see cref="DeliveryOutcomes"/>), so the pass never waits for a
+/// provider and the next pass can send other tenants' messages while one tenant's relay is slow.
 /// </summary>
 /// <remarks>
 /// The claim is a conditional update, so two workers (threads or nodes) never hold the same row: on PostgreSQL the
 /// second update re-checks the lock columns after the first commits and skips the row. A worker that dies while holding
-/// rows loses them when <see cref="ClaimFor"/> runs out, and another worker retries them.
+/// rows loses them when <see cref="DeliveryOptions.ClaimFor"/> runs out, and another worker retries them: delivery is at
+/// least once, since a provider may have taken a message whose outcome was never recorded.
 /// </remarks>
 public sealed class DeliverMessages(
     VouchDbContext db,
     AuditLog audit,
     TimeProvider clock,
     ISecretProtector protector,
-    ISmtpEmailSender smtp,
-    ITwilioSmsSender twilio,
     IVerificationNotifier notifier,
-    IServiceScopeFactory scopes)
+    IServiceScopeFactory scopes,
+    IOptions<DeliveryOptions> options,
+    DeliveryOutcomes outcomes)
 {
-    public static readonly TimeSpan ClaimFor = TimeSpan.FromMinutes(2);
-
     // Every pass looks for due rows, and one that claims something reads its rows back; compiled once (see PerModel).
     private static readonly PerModel<Func<VouchDbContext, DateTime, int, IAsyncEnumerable<Guid>>> Due = new(() => EF.CompileAsyncQuery(
         (VouchDbContext db, DateTime now, int take) => db.OutboundMessages.IgnoreQueryFilters()
@@ -36,8 +38,9 @@ public sealed class DeliverMessages(
             .Take(take)
             .Select(m => m.Id)));
 
+    // Untracked: a message sent through a provider is recorded by another unit of work when its send ends.
     private static readonly PerModel<Func<VouchDbContext, Guid, IAsyncEnumerable<OutboundMessage>>> Claimed = new(() => EF.CompileAsyncQuery(
-        (VouchDbContext db, Guid token) => db.OutboundMessages.IgnoreQueryFilters().Where(m => m.LockToken == token)));
+        (VouchDbContext db, Guid token) => db.OutboundMessages.IgnoreQueryFilters().AsNoTracking().Where(m => m.LockToken == token)));
 
     /// <summary>Why a text to a number that opted out was not sent.</summary>
     public const string OptedOutReason = "the recipient texted STOP";
@@ -45,7 +48,7 @@ public sealed class DeliverMessages(
     /// <summary>An audit entry's detail holds 4,000 characters: the listed replies take at most this, the count the rest.</summary>
     internal const int MaxRepliesListed = 3900;
 
-    /// <summary>Delivers up to <paramref name="batchSize"/> due messages; returns how many it handled (0: nothing was due).</summary>
+    /// <summary>Claims up to <paramref name="batchSize"/> due messages and settles or starts each; returns how many it claimed (0: nothing was due).</summary>
     public async Task<int> HandleAsync(int batchSize, CancellationToken ct)
     {
         // One connection for the whole pass: under load every request competes for the pool, and a pass that queued for a
@@ -67,7 +70,7 @@ public sealed class DeliverMessages(
         db.UrgentWrites = true;
         var now = clock.GetUtcNow().UtcDateTime;
         var token = Guid.NewGuid();
-        var lockedUntil = now + ClaimFor;
+        var lockedUntil = now + options.Value.ClaimFor;
         // The due rows first, then the claim by their ids. As one statement (an UPDATE … WHERE Id IN (the due rows)),
         // PostgreSQL planned from statistics taken while the queue was empty and, under load, scanned the due rows again
         // for every queued row: 20-100 ms a claim, more as the table grew, until the worker fell behind.
@@ -93,14 +96,49 @@ public sealed class DeliverMessages(
 
         var batch = await Claimed.For(db)(db, token).ToListAsync(ct);
         var known = await DeliveryBatch.LoadAsync(db, batch, ct);
-        var results = await Task.WhenAll(batch.Select(message => SendAsync(message, known, ct)));
+        var settled = new List<SendOutcome>();
+        foreach (var message in batch)
+        {
+            var verification = known.VerificationOf(message);
+            var (result, send) = Plan(message, known);
+            if (send is null)
+            {
+                settled.Add(new SendOutcome(message, verification, result));
+                continue;
+            }
 
-        now = clock.GetUtcNow().UtcDateTime;
+            outcomes.Start(new SendOutcome(message, verification, null), send, ct);
+        }
+
+        if (settled.Count > 0)
+        {
+            await RecordAsync(settled, ct);
+        }
+
+        return batch.Count;
+    }
+
+    /// <summary>
+    /// Records outcomes in one save: each message's state, the verifications' delivery state, audit entries, ticket notes
+    /// and the live views. The messages come untracked from a claim.
+    /// </summary>
+    internal async Task RecordAsync(IReadOnlyList<SendOutcome> settled, CancellationToken ct)
+    {
+        db.UrgentWrites = true;
+        var now = clock.GetUtcNow().UtcDateTime;
         var changed = new List<ContactVerification>();
         var replies = new List<OutboundMessage>();
-        for (var i = 0; i < batch.Count; i++)
+        foreach (var outcome in settled)
         {
-            Apply(batch[i], known.VerificationOf(batch[i]), results[i], now, changed, replies);
+            db.OutboundMessages.Attach(outcome.Message);
+            if (outcome.Result is { } result)
+            {
+                Apply(outcome.Message, outcome.Verification, result, now, changed, replies);
+            }
+            else
+            {
+                outcome.Message.Defer(outcome.DeferTo ?? now, outcome.DeferReason);
+            }
         }
 
         RecordRepliesDelivered(replies);
@@ -111,7 +149,6 @@ public sealed class DeliverMessages(
         var failed = await RecordOnVerificationsAsync(changed, now, ct);
         await VerificationTicketNotes.AddOutcomesAsync(scopes, failed, ct);
         notifier.Notify(changed.Select(v => v.ChangedAt(now)).ToList());
-        return batch.Count;
     }
 
     /// <summary>
@@ -120,6 +157,11 @@ public sealed class DeliverMessages(
     /// </summary>
     private async Task<List<ContactVerification>> RecordOnVerificationsAsync(List<ContactVerification> changed, DateTime now, CancellationToken ct)
     {
+        if (changed.Count == 0)
+        {
+            return [];
+        }
+
         using var slot = await db.WriteSlotAsync(ct);
         var verifications = db.Verifications.IgnoreQueryFilters();
         var sent = changed.Where(v => v.DeliveryState == DeliveryState.Sent).Select(v => v.Id).ToList();
@@ -148,34 +190,34 @@ public sealed class DeliverMessages(
         return ended;
     }
 
-    private async Task<DeliveryResult> SendAsync(OutboundMessage message, DeliveryBatch known, CancellationToken ct)
+    /// <summary>Either the outcome, when no provider is needed to know it, or the send to make.</summary>
+    private (DeliveryResult? Result, ProviderSend? Send) Plan(OutboundMessage message, DeliveryBatch known)
     {
         // A code for a verification that is over (expired, cancelled, superseded) must not reach the contact late.
         var verification = known.VerificationOf(message);
         if (verification is { IsPending: false } || (verification is not null && verification.IsExpiredAt(clock.GetUtcNow().UtcDateTime)))
         {
-            return new DeliveryResult.Failed("not sent: the verification is no longer pending");
+            return (new DeliveryResult.Failed("not sent: the verification is no longer pending"), null);
         }
 
         // Checked at send time, not only when queued: a STOP may arrive while the message waits or retries.
         if (known.IsOptedOut(message))
         {
-            return new DeliveryResult.Failed(OptedOutReason);
+            return (new DeliveryResult.Failed(OptedOutReason), null);
         }
 
         var number = known.NumberOf(message);
         if (message.FromNumberId is not null && number is null)
         {
-            return new DeliveryResult.Failed("not sent: the number it was to go from has been removed");
+            return (new DeliveryResult.Failed("not sent: the number it was to go from has been removed"), null);
         }
 
         if (message.Provider == MessageProvider.Outbox)
         {
-            return new DeliveryResult.Delivered("outbox");
+            return (new DeliveryResult.Delivered("outbox"), null);
         }
 
         string? Open(string? value) => value is null ? null : protector.Unprotect(value);
-        SmsMessage Text() => new(message.To, Open(message.TextBody) ?? "");
         try
         {
             switch (message.Provider)
@@ -183,20 +225,25 @@ public sealed class DeliverMessages(
                 // A tenant's own number sends through its own account, whatever the tenant's default SMS provider is.
                 case MessageProvider.Twilio when number is not null:
                     return number.OpenTwilio(protector) is { } own
-                        ? await twilio.SendAsync(own, Text(), ct)
-                        : new DeliveryResult.Failed($"the number {number.E164} has no Twilio account SID and auth token");
+                        ? (null, Twilio(own, new SmsMessage(message.To, Open(message.TextBody) ?? "")))
+                        : (new DeliveryResult.Failed($"the number {number.E164} has no Twilio account SID and auth token"), null);
                 case MessageProvider.Twilio when known.SettingsOf(message)?.Twilio.Open(protector) is { } account:
-                    return await twilio.SendAsync(account, Text(), ct);
+                    return (null, Twilio(account, new SmsMessage(message.To, Open(message.TextBody) ?? "")));
                 case MessageProvider.Smtp when known.SettingsOf(message)?.Smtp.Open(protector, known.MspNameOf(message)) is { } relay:
-                    return await smtp.SendAsync(relay, new EmailMessage(message.To, Open(message.Subject) ?? "", Open(message.TextBody) ?? "", Open(message.HtmlBody)), ct);
+                    var email = new EmailMessage(message.To, Open(message.Subject) ?? "", Open(message.TextBody) ?? "", Open(message.HtmlBody));
+                    return (null, new ProviderSend($"{relay.Host}:{relay.Port}",
+                        (services, ct) => services.GetRequiredService<ISmtpEmailSender>().SendAsync(relay, email, ct)));
                 default:
-                    return new DeliveryResult.Failed($"{message.Provider} is not configured for this tenant");
+                    return (new DeliveryResult.Failed($"{message.Provider} is not configured for this tenant"), null);
             }
         }
         catch (System.Security.Cryptography.CryptographicException)
         {
-            return new DeliveryResult.Failed("the queued message cannot be decrypted (the data-protection keys changed)");
+            return (new DeliveryResult.Failed("the queued message cannot be decrypted (the data-protection keys changed)"), null);
         }
+
+        static ProviderSend Twilio(TwilioSettings account, SmsMessage sms) =>
+            new($"Twilio account {account.AccountSid}", (services, ct) => services.GetRequiredService<ITwilioSmsSender>().SendAsync(account, sms, ct));
     }
 
     private void Apply(OutboundMessage message, ContactVerification? verification, DeliveryResult result, DateTime now, List<ContactVerification> changed,

@@ -22,12 +22,14 @@ public sealed record DeliverySettingsView(
     string? SmtpUserName,
     bool SmtpPasswordSet,
     string? SmtpFromAddress,
-    string? SmtpFromName)
+    string? SmtpFromName,
+    IReadOnlyList<DeliveryPause> Paused)
 {
-    public static DeliverySettingsView Of(DeliverySettings s) => new(
+    // The pauses shown are this node's: the breakers are kept in memory per node.
+    public static DeliverySettingsView Of(DeliverySettings s, DeliveryLanes lanes) => new(
         s.SmsProvider, s.EmailProvider, s.Twilio.AccountSid, s.Twilio.AuthTokenProtected is { Length: > 0 }, s.Twilio.FromNumber,
         s.Twilio.MessagingServiceSid, s.Smtp.Host, s.Smtp.Port, s.Smtp.Security, s.Smtp.UserName, s.Smtp.PasswordProtected is { Length: > 0 },
-        s.Smtp.FromAddress, s.Smtp.FromName);
+        s.Smtp.FromAddress, s.Smtp.FromName, lanes.PausesOf(s.TenantId));
 }
 
 /// <summary>A change to the provider settings. A null secret keeps the stored one; an empty string clears it.</summary>
@@ -46,15 +48,16 @@ public sealed record DeliverySettingsInput(
     string? SmtpFromAddress,
     string? SmtpFromName);
 
-public sealed class GetDeliverySettings(VouchDbContext db, Caller caller)
+public sealed class GetDeliverySettings(VouchDbContext db, Caller caller, DeliveryLanes lanes)
 {
     public async Task<DeliverySettingsView> HandleAsync(CancellationToken ct) =>
-        DeliverySettingsView.Of(await db.DeliverySettings.AsNoTracking().SingleOrDefaultAsync(ct) ?? new DeliverySettings(caller.TenantId!.Value));
+        DeliverySettingsView.Of(await db.DeliverySettings.AsNoTracking().SingleOrDefaultAsync(ct) ?? new DeliverySettings(caller.TenantId!.Value), lanes);
 }
 
 /// <summary>Chooses the tenant's providers and stores their credentials encrypted. Only those who configure may.</summary>
 public sealed class UpdateDeliverySettings(
-    VouchDbContext db, Caller caller, AuditLog audit, ISecretProtector protector, TenantProfiles profiles, IOutboundAddressPolicy addresses)
+    VouchDbContext db, Caller caller, AuditLog audit, ISecretProtector protector, TenantProfiles profiles, IOutboundAddressPolicy addresses,
+    DeliveryLanes lanes)
 {
     /// <summary>The audit action of a provider pointed at another endpoint (old and new, never secrets).</summary>
     public const string ProviderAddressChanged = "settings.provider_address_changed";
@@ -188,7 +191,7 @@ public sealed class UpdateDeliverySettings(
 
         await db.SaveChangesAsync(ct);
         profiles.Forget(tenantId);
-        return DeliverySettingsView.Of(settings);
+        return DeliverySettingsView.Of(settings, lanes);
     }
 
     private static string? Text(string? given, string? current) => given is null ? current : given.Trim() is { Length: > 0 } t ? t[..Math.Min(t.Length, 254)] : null;

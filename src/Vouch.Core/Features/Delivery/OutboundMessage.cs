@@ -143,6 +143,18 @@ public sealed class OutboundMessage : ITenantOwned
         return true;
     }
 
+    /// <summary>Puts the next attempt off without counting one: the provider was not tried (paused, or all its slots busy).</summary>
+    public void Defer(DateTime until, string? reason)
+    {
+        NextAttemptAt = until;
+        if (reason is not null)
+        {
+            LastError = Trim(reason);
+        }
+
+        Release();
+    }
+
     public void RecordFailed(DateTime now, string reason)
     {
         State = MessageState.Failed;

@@ -123,7 +123,9 @@ public sealed class PhoneNumberDeliveryTests(TwilioVouch factory) : IClassFixtur
             Assert.DoesNotContain(entries, e => sent.Any(m => e.Detail!.Contains(m.To, StringComparison.Ordinal)));
         }
 
-        Assert.True(delivered.Count <= 3, "replies are audited per number and pass, not one entry each");
+        // Sends through a provider are recorded as they end, each group of those that ended together in one save, so how
+        // many entries there are depends on timing; RepliesDelivered's own grouping is tested in OutboundMessageTests.
+        Assert.True(delivered.Count <= 6, "one entry lists the replies of one number recorded together");
         Assert.Empty((await (await tenant.Api.GetAsync("/api/v1/audit?action=verification.delivered")).ReadAsync<Page<AuditEntryView>>()).Items);
         var failed = Assert.Single((await (await tenant.Api.GetAsync("/api/v1/audit?action=verification.delivery_failed")).ReadAsync<Page<AuditEntryView>>()).Items);
         Assert.Equal(("message", ids[^1].ToString()), (failed.TargetType, failed.TargetId));
