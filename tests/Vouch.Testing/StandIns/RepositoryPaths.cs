@@ -9,14 +9,14 @@ public static class RepositoryPaths
     public static string Root => RootPath.Value;
 
     /// <summary>
-    /// The vendor API descriptions live outside the repository, at <c>../shared/specs</c> from its root (the same
-    /// layout on developer machines and CI); <c>VOUCH_SPECS</c> overrides it.
+    /// The vendor API descriptions the tests use, kept in the repository under <c>tests/specs</c> (see its README for
+    /// their sources and licences), so a clone alone runs every test; <c>VOUCH_SPECS</c> overrides the folder.
     /// </summary>
     public static string Spec(params string[] relative)
     {
         var specs = Environment.GetEnvironmentVariable("VOUCH_SPECS") is { Length: > 0 } custom
             ? custom
-            : Path.GetFullPath(Path.Combine(Root, "..", "shared", "specs"));
+            : Path.Combine(Root, "tests", "specs");
         var path = Path.Combine([specs, .. relative]);
         return File.Exists(path)
             ? path
