@@ -40,11 +40,6 @@ public sealed class StartVerification(
         (VouchDbContext db, Guid contactId, VerificationChannel channel) => db.Verifications
             .Where(v => v.ContactId == contactId && v.Channel == channel && v.Status == VerificationStatus.Pending)));
 
-    /// <summary>When the destination was added to the contact, if that is within the tenant's recent-change window; else null.</summary>
-    public static DateTime? RecentlyChanged(Contact contact, string destination, VerificationSettings settings, DateTime now) =>
-        settings.RecentDestinationDays > 0 && contact.DestinationChangedAt(destination) is { } changedAt && now - changedAt < TimeSpan.FromDays(settings.RecentDestinationDays)
-            ? changedAt : null;
-
     public async Task<Outcome<VerificationView>> HandleAsync(StartVerificationRequest request, CancellationToken ct)
     {
         var errors = new FieldErrors();
@@ -111,7 +106,8 @@ public sealed class StartVerification(
         }
 
         var settings = profile.Verification;
-        if (RecentlyChanged(contact, destination!, settings, clock.GetUtcNow().UtcDateTime) is { } changedAt)
+        var recentChange = VerificationSettings.RecentChange(settings.RecentDestinationDays, contact.DestinationChangedAt(destination!), clock.GetUtcNow().UtcDateTime);
+        if (recentChange is { } changedAt)
         {
             var what = channel.UsesSms() ? "number" : "address";
             if (settings.RecentDestinationNeedsAdmin && !caller.CanConfigure)
@@ -179,7 +175,7 @@ public sealed class StartVerification(
 
         audit.Record("verification.sent", "verification", id.ToString(),
             $"{channel.Name()} to {verification.DestinationMasked} for contact {contact.Id}"
-            + (RecentlyChanged(contact, destination!, settings, now.UtcDateTime) is { } added ? $" (added to the contact {added:yyyy-MM-dd HH:mm} UTC)" : "")
+            + (recentChange is { } added ? $" (added to the contact {added:yyyy-MM-dd HH:mm} UTC)" : "")
             + (ticket is null ? "" : $", ticket {ticket}") + (note is null ? "" : $", note: {note}"));
         await db.SaveChangesAsync(ct);
         signal.Wake();

@@ -40,6 +40,10 @@ public sealed class VerificationSettings : ITenantOwned
     /// </summary>
     public int RecentDestinationDays { get; set; } = 7;
 
+    /// <summary>The time a destination was added, when that is within a window of <paramref name="days"/> (0: never); else null.</summary>
+    public static DateTime? RecentChange(int days, DateTime? changedAt, DateTime now) =>
+        days > 0 && changedAt is { } at && now - at < TimeSpan.FromDays(days) ? at : null;
+
     /// <summary>When set, a Technician may not send a verification to a recently changed destination at all; an Owner or Admin sends it.</summary>
     public bool RecentDestinationNeedsAdmin { get; set; }
 

@@ -31,7 +31,7 @@ public sealed class ContactDetailModel(GetContact getContact, ListContactVerific
 
     /// <summary>When the destination was added within the window: shown beside it, since sending to it needs a note.</summary>
     public DateTime? RecentlyChanged(DateTime? changedAt) =>
-        RecentDestinationDays > 0 && changedAt is { } at && clock.GetUtcNow().UtcDateTime - at < TimeSpan.FromDays(RecentDestinationDays) ? at : null;
+        VerificationSettings.RecentChange(RecentDestinationDays, changedAt, clock.GetUtcNow().UtcDateTime);
 
     public bool SecretChoicesLocked => SecretDefaults.LockedForTechnicians && !SignedInMember.CanConfigure(User);
 
