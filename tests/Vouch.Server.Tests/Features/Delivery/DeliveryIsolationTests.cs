@@ -94,14 +94,15 @@ public abstract class DeliveryIsolationTests<TFactory>(TFactory factory) where T
         await using var relay = new ScriptedSmtpServer(port: port);
         factory.Clock.Advance(new DeliveryOptions().PauseFor);
         factory.Services.GetRequiredService<DeliverySignal>().Wake();
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while ((await ViewAsync(tenant)).Paused.Count > 0 || (await MessageAsync(waiting, _ => true, "")).State != MessageState.Sent)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "delivery never resumed after the pause");
-            factory.Clock.Advance(DeliveryOutcomes.BusyRetry);
-            factory.Services.GetRequiredService<DeliverySignal>().Wake();
-            await Task.Delay(50);
-        }
+        await Eventually.ReadAsync(
+            async () => ((await ViewAsync(tenant)).Paused.Count, (await OutboundRows.ReadAsync(factory, waiting))?.State),
+            state => state is (0, MessageState.Sent),
+            _ => "delivery never resumed after the pause",
+            between: () =>
+            {
+                factory.Clock.Advance(DeliveryOutcomes.BusyRetry);
+                factory.Services.GetRequiredService<DeliverySignal>().Wake();
+            });
     }
 
     private Task<(TestTenant, Vouch.Core.Features.Directory.ContactView)> TenantWithRelayAsync(string name, ScriptedSmtpServer relay) =>
@@ -127,39 +128,22 @@ public abstract class DeliveryIsolationTests<TFactory>(TFactory factory) where T
     private static async Task<VerificationView> GetAsync(TestTenant tenant, Guid id) =>
         await (await tenant.Api.GetAsync($"/api/v1/verifications/{id}")).ReadAsync<VerificationView>();
 
-    private static async Task<VerificationView> WaitForAsync(TestTenant tenant, Guid id, Func<VerificationView, bool> done, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (true)
-        {
-            var view = await GetAsync(tenant, id);
-            if (done(view))
-            {
-                return view;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}: {view.Delivery}");
-            await Task.Delay(50);
-        }
-    }
+    private static Task<VerificationView> WaitForAsync(TestTenant tenant, Guid id, Func<VerificationView, bool> done, string what) =>
+        Eventually.ReadAsync(() => GetAsync(tenant, id), done, view => $"timed out waiting for {what}: {view.Delivery}", TimeSpan.FromSeconds(10));
 
     /// <summary>The message of a verification (or the message itself, by its id), once <paramref name="done"/> holds.</summary>
-    private async Task<OutboundMessage> MessageAsync(Guid id, Func<OutboundMessage, bool> done, string what)
-    {
-        var pool = factory.Services.GetRequiredService<IDbContextFactory<VouchDbContext>>();
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (true)
-        {
-            await using var db = pool.CreateDbContext();
-            var message = await db.OutboundMessages.IgnoreQueryFilters().AsNoTracking().SingleOrDefaultAsync(m => m.Id == id || m.VerificationId == id);
-            if (message is not null && done(message))
-            {
-                return message;
-            }
+    private async Task<OutboundMessage> MessageAsync(Guid id, Func<OutboundMessage, bool> done, string what) =>
+        (await Eventually.ReadAsync(() => OutboundRows.ReadAsync(factory, id), m => m is not null && done(m),
+            m => $"timed out waiting for {what}: {m?.State}, {m?.Attempts} attempts, {m?.LastError}"))!;
+}
 
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}: {message?.State}, {message?.Attempts} attempts, {message?.LastError}");
-            await Task.Delay(20);
-        }
+/// <summary>A queued message as the database holds it, by its own id or its verification's.</summary>
+internal static class OutboundRows
+{
+    public static async Task<OutboundMessage?> ReadAsync(VouchFactory host, Guid id)
+    {
+        await using var db = host.Services.GetRequiredService<IDbContextFactory<VouchDbContext>>().CreateDbContext();
+        return await db.OutboundMessages.IgnoreQueryFilters().AsNoTracking().SingleOrDefaultAsync(m => m.Id == id || m.VerificationId == id);
     }
 }
 
@@ -201,21 +185,11 @@ public sealed class AbandonedDeliveryTests
         second.Clock.Advance(TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(5));
         second.Services.GetRequiredService<DeliverySignal>().Wake();
 
-        var pool = second.Services.GetRequiredService<IDbContextFactory<VouchDbContext>>();
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (true)
-        {
-            await using var db = pool.CreateDbContext();
-            var message = await db.OutboundMessages.IgnoreQueryFilters().AsNoTracking().SingleAsync(m => m.VerificationId == verificationId);
-            if (message.State == MessageState.Sent)
-            {
-                Assert.Equal(2, relay.Connections);
-                break;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"the abandoned message was not sent again: {message.State}, locked until {message.LockedUntil:O}");
-            await Task.Delay(50);
-            second.Services.GetRequiredService<DeliverySignal>().Wake();
-        }
+        await Eventually.ReadAsync(
+            () => OutboundRows.ReadAsync(second, verificationId),
+            m => m?.State == MessageState.Sent,
+            m => $"the abandoned message was not sent again: {m?.State}, locked until {m?.LockedUntil:O}",
+            between: () => second.Services.GetRequiredService<DeliverySignal>().Wake());
+        Assert.Equal(2, relay.Connections);
     }
 }
