@@ -37,6 +37,7 @@ public sealed class IntegrationServicesTests
     [InlineData("Vouch:OutboundAddresses:Allow", "10.0.0.0/33")]
     [InlineData("Vouch:OutboundAddresses:Allow", "0.0.0.0/0")]
     [InlineData("Vouch:OutboundAddresses:Allow", "::/0")]
+    [InlineData("Vouch:OutboundAddresses:Allow", "10.1")]
     public async Task AddVouchIntegrations_InvalidValue_StopsStartUpNamingTheKey(string key, string value)
     {
         using var host = Build(new() { [key] = value });

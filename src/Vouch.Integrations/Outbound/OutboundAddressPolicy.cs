@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Vouch.Core;
 using Vouch.Core.Ports;
 using IPNetwork = System.Net.IPNetwork;
 
@@ -60,16 +61,11 @@ public sealed class OutboundAddressPolicy : IOutboundAddressPolicy
         var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var entry in (value ?? "").Split([',', ' ', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            if (IPNetwork.TryParse(entry, out var network) || IPAddress.TryParse(entry, out _) && IPNetwork.TryParse(entry + (entry.Contains(':', StringComparison.Ordinal) ? "/128" : "/32"), out network))
+            if (IpNetworks.TryParse(entry, out var network))
             {
-                if (network.PrefixLength == 0)
-                {
-                    return null;
-                }
-
                 networks.Add(network);
             }
-            else if (Uri.CheckHostName(entry) == UriHostNameType.Dns)
+            else if (Uri.CheckHostName(entry) == UriHostNameType.Dns && !entry.All(c => char.IsAsciiDigit(c) || c is '.' or '/'))
             {
                 names.Add(Normalize(entry));
             }

@@ -1,6 +1,6 @@
-using System.Net;
 using IPNetwork = System.Net.IPNetwork;
 using Microsoft.AspNetCore.HttpOverrides;
+using Vouch.Core;
 
 namespace Vouch.Server.Hosting;
 
@@ -25,17 +25,12 @@ public static class TrustedProxies
         var networks = new List<IPNetwork>();
         foreach (var entry in (value ?? "").Split([',', ' ', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            var address = entry.Split('/')[0];
-            var network = IPNetwork.TryParse(entry, out var parsed) ? parsed
-                : IPAddress.TryParse(entry, out var single) ? new IPNetwork(single, single.GetAddressBytes().Length * 8)
-                : (IPNetwork?)null;
-            var partial = !address.Contains(':', StringComparison.Ordinal) && address.Count(c => c == '.') != 3;
-            if (network is not { PrefixLength: > 0 } || partial)
+            if (!IpNetworks.TryParse(entry, out var network))
             {
                 return null;
             }
 
-            networks.Add(network.Value);
+            networks.Add(network);
         }
 
         return networks;
